@@ -1,0 +1,73 @@
+"""Learning-rate tables as plain, stable text."""
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from .evaluate import lr_values
+
+
+def lr_table(schedules, steps, *, steps_per_epoch=None, digits=6):
+    """Return a text table of learning rates, one row per step.
+
+    Every number is written with an explicit format (``{:.{digits}g}``), never
+    a repr, so the table is identical on any machine and can be compared
+    character by character (the notebooks' tables are checked by nbval).
+
+    Args:
+        schedules: one schedule (a ``LearningRateSchedule``, a callable of the
+            step or a number), or a mapping ``{column name: schedule}`` for
+            several columns side by side.
+        steps: the optimizer steps to tabulate (non-negative integers).
+        steps_per_epoch: when given, adds ``epoch`` and ``batch`` columns
+            (``step // steps_per_epoch`` and ``step % steps_per_epoch``).
+        digits: significant digits of each learning rate.
+
+    Returns:
+        The table as one string, columns right-aligned, no trailing newline.
+
+    Example:
+        >>> decay = keras.optimizers.schedules.ExponentialDecay(0.1, 50, 0.1, staircase=True)
+        >>> print(lr_table(decay, [0, 50, 100]))
+        step  learning_rate
+           0            0.1
+          50           0.01
+         100          0.001
+    """
+    steps = np.asarray(steps)
+    if steps.ndim != 1 or steps.dtype.kind not in "iu" or (steps < 0).any():
+        raise ValueError(
+            "Argument `steps` must be a 1-D sequence of non-negative integers. "
+            f"Received: steps={steps!r}"
+        )
+    if steps_per_epoch is not None and (
+        isinstance(steps_per_epoch, bool)
+        or not isinstance(steps_per_epoch, (int, np.integer))
+        or steps_per_epoch <= 0
+    ):
+        raise ValueError(
+            "Argument `steps_per_epoch` must be a positive integer. "
+            f"Received: steps_per_epoch={steps_per_epoch!r}"
+        )
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(
+            f"Argument `digits` must be an integer from 1 to 17. Received: digits={digits!r}"
+        )
+    if not isinstance(schedules, Mapping):
+        schedules = {"learning_rate": schedules}
+    if not schedules:
+        raise ValueError("Argument `schedules` must not be empty. Received: schedules={}")
+
+    columns = {"step": [str(int(s)) for s in steps]}
+    if steps_per_epoch is not None:
+        columns["epoch"] = [str(int(s) // steps_per_epoch) for s in steps]
+        columns["batch"] = [str(int(s) % steps_per_epoch) for s in steps]
+    for name, schedule in schedules.items():
+        values = lr_values(schedule, steps)
+        columns[str(name)] = [f"{float(v):.{digits}g}" for v in values]
+
+    widths = {name: max([len(name)] + [len(c) for c in cells]) for name, cells in columns.items()}
+    lines = ["  ".join(name.rjust(widths[name]) for name in columns)]
+    for row in zip(*columns.values()):
+        lines.append("  ".join(cell.rjust(widths[name]) for name, cell in zip(columns, row)))
+    return "\n".join(lines)

@@ -1,0 +1,97 @@
+"""Find, execute and refresh the tutorial notebooks.
+
+    python tests/nbtools.py run [--fast]     papermill every notebook into build/notebooks/
+    python tests/nbtools.py refresh [NAME..]  re-execute committed notebooks in place (new stored outputs)
+
+Used by `make run`, `make outputs` and the tests.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+BUILD = ROOT / "build" / "notebooks"
+FAST_PARAMETERS = Path(__file__).with_name("fast_parameters.json")
+KERNEL = "python3"
+CELL_TIMEOUT = 600
+
+
+def notebooks():
+    """The numbered tutorial notebooks, in order."""
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def fast_parameters():
+    """{notebook file name: papermill parameters that make it run in seconds}."""
+    return json.loads(FAST_PARAMETERS.read_text())
+
+
+def execute(notebook, parameters=None, output_dir=BUILD):
+    """Run one notebook with papermill into output_dir; returns the output path."""
+    import papermill
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    output = output_dir / notebook.name
+    papermill.execute_notebook(
+        str(notebook), str(output), parameters=parameters or {}, cwd=str(NOTEBOOKS),
+        kernel_name=KERNEL, progress_bar=False, execution_timeout=CELL_TIMEOUT,
+    )
+    return output
+
+
+def refresh(notebook):
+    """Re-execute a committed notebook top to bottom in place, as a clean run."""
+    import nbclient
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    client = nbclient.NotebookClient(
+        nb, kernel_name=KERNEL, timeout=CELL_TIMEOUT, record_timing=False,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
+    client.execute()
+    nbformat.write(nb, notebook)
+
+
+def _run(fast):
+    parameters = fast_parameters() if fast else {}
+    failed = 0
+    for notebook in notebooks():
+        start = time.perf_counter()
+        try:
+            execute(notebook, parameters.get(notebook.name))
+            status = "ok"
+        except Exception as error:  # report every notebook, then fail
+            status = f"failed ({type(error).__name__})"
+            failed += 1
+            print(error, file=sys.stderr)
+        print(f"{notebook.name:<40} {status:<8} {time.perf_counter() - start:6.1f} s", flush=True)
+    return 1 if failed else 0
+
+
+def _refresh(names):
+    targets = [NOTEBOOKS / name for name in names] if names else notebooks()
+    for notebook in targets:
+        start = time.perf_counter()
+        refresh(notebook)
+        print(f"{notebook.name:<40} refreshed {time.perf_counter() - start:6.1f} s", flush=True)
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="execute every notebook with papermill into build/notebooks/")
+    run.add_argument("--fast", action="store_true", help="use the fast parameters of tests/fast_parameters.json")
+    again = commands.add_parser("refresh", help="re-execute committed notebooks in place")
+    again.add_argument("names", nargs="*", help="notebook file names (default: all)")
+    args = parser.parse_args(argv)
+    return _run(args.fast) if args.command == "run" else _refresh(args.names)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""lr_table: explicit formatting, stable text."""
+
+import numpy as np
+import pytest
+from keras.optimizers import schedules
+
+from lrhelpers import lr_table
+
+STAIRCASE = schedules.ExponentialDecay(0.1, 50, 0.1, staircase=True)
+
+
+def test_rows_hold_the_closed_form_values_with_explicit_format():
+    steps = list(range(0, 250, 50))
+    rows = lr_table(STAIRCASE, steps).splitlines()
+    assert rows[0].split() == ["step", "learning_rate"]
+    for row, step in zip(rows[1:], steps):
+        printed_step, printed_lr = row.split()
+        assert int(printed_step) == step
+        assert printed_lr == f"{0.1 * 0.1 ** (step // 50):.6g}"
+
+
+def test_exact_text_of_a_small_table():
+    table = lr_table({"staircase": STAIRCASE, "constant": 0.5}, [0, 50, 100], steps_per_epoch=25, digits=3)
+    assert table == (
+        "step  epoch  batch  staircase  constant\n"
+        "   0      0      0        0.1       0.5\n"
+        "  50      2      0       0.01       0.5\n"
+        " 100      4      0      0.001       0.5"
+    )
+
+
+def test_digits_controls_significant_figures():
+    decay = schedules.ExponentialDecay(1.0, 3, 0.5)  # 0.5 ** (1/3) = 0.793700525...
+    assert lr_table(decay, [1], digits=4).splitlines()[1].split()[1] == "0.7937"
+    assert lr_table(decay, [1], digits=8).splitlines()[1].split()[1] == f"{np.float32(0.5 ** (1 / 3)):.8g}"
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"steps": [-1, 0]}, "Argument `steps` must be a 1-D sequence of non-negative integers"),
+        ({"steps": [0.5]}, "Argument `steps` must be"),
+        ({"steps": [0], "steps_per_epoch": 0}, r"Argument `steps_per_epoch` must be a positive integer. Received: steps_per_epoch=0"),
+        ({"steps": [0], "digits": 0}, r"Argument `digits` must be an integer from 1 to 17. Received: digits=0"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        lr_table(STAIRCASE, **kwargs)
