@@ -1,0 +1,260 @@
+"""The learning-rate range test, done with true per-batch losses and a clean undo."""
+
+import math
+import numbers
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def _check_number(name, value, condition, requirement, integer=False):
+    kinds = (numbers.Integral,) if integer else (numbers.Real,)
+    valid = isinstance(value, kinds) and not isinstance(value, bool)
+    if valid and not integer:
+        valid = math.isfinite(float(value))
+    if not valid or not condition(value):
+        raise ValueError(f"Argument `{name}` must be {requirement}. Received: {name}={value!r}")
+    return int(value) if integer else float(value)
+
+
+def _settable_optimizer(model):
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        raise ValueError(
+            "lr_range_test needs a compiled model: call `model.compile(optimizer, loss)` first. "
+            f"Received: model={model.name!r} without an optimizer"
+        )
+    inner = getattr(optimizer, "inner_optimizer", optimizer)  # LossScaleOptimizer
+    if not isinstance(getattr(inner, "_learning_rate", None), keras.Variable):
+        raise TypeError(
+            "lr_range_test sets the optimizer's learning rate before every batch, but this "
+            f"optimizer's learning rate is a {type(inner._learning_rate).__name__}, which is "
+            "computed from the step and cannot be set. Compile the model with a float "
+            "`learning_rate` for the range test, and with the schedule for training."
+        )
+    return optimizer
+
+
+def _split(batch):
+    """(x, y, sample_weight) from a dataset element, as Keras' fit unpacks it."""
+    if isinstance(batch, (tuple, list)):
+        if len(batch) == 1:
+            return batch[0], None, None
+        if len(batch) == 2:
+            return batch[0], batch[1], None
+        if len(batch) == 3:
+            return tuple(batch)
+    if isinstance(batch, dict) or not isinstance(batch, (tuple, list)):
+        return batch, None, None
+    raise ValueError(
+        "Argument `dataset` must yield batches `x`, `(x, y)` or `(x, y, sample_weight)`. "
+        f"Received: a batch of {len(batch)} elements"
+    )
+
+
+def _batches(dataset):
+    """Batches of ``dataset``, starting over when it ends (once per pass, if it can)."""
+    while True:
+        iterator = iter(dataset)
+        empty = True
+        for batch in iterator:
+            empty = False
+            yield batch
+        if empty or iterator is dataset:  # an empty dataset or a one-shot iterator
+            return
+
+
+class RangeTestResult:
+    """What :func:`lr_range_test` measured.
+
+    Attributes:
+        learning_rates: NumPy array, the learning rate of each batch trained.
+        losses: the loss of each of those batches, computed on the batch before
+            its update (not the running mean Keras reports in ``logs``).
+        smoothed_losses: ``losses`` after bias-corrected exponential smoothing.
+        suggested_lr: the suggested learning rate, one of ``learning_rates``:
+            where the smoothed loss falls fastest (steepest negative slope
+            against ``log(lr)``) before its minimum.
+        min_loss_lr: the learning rate of the lowest smoothed loss. One tenth
+            of it is the other common rule of thumb.
+        diverged: whether the test stopped early because the loss blew up.
+        min_lr, max_lr, num_steps: the sweep that was asked for.
+    """
+
+    def __init__(self, learning_rates, losses, smoothed_losses, suggested_index, diverged,
+                 min_lr, max_lr, num_steps):
+        self.learning_rates = np.asarray(learning_rates, dtype=np.float64)
+        self.losses = np.asarray(losses, dtype=np.float64)
+        self.smoothed_losses = np.asarray(smoothed_losses, dtype=np.float64)
+        self.suggested_index = int(suggested_index)
+        self.suggested_lr = float(self.learning_rates[self.suggested_index])
+        self.min_loss_index = int(np.nanargmin(self.smoothed_losses))
+        self.min_loss_lr = float(self.learning_rates[self.min_loss_index])
+        self.diverged = bool(diverged)
+        self.min_lr = min_lr
+        self.max_lr = max_lr
+        self.num_steps = num_steps
+
+    @property
+    def steps(self):
+        """How many batches were trained before the test stopped."""
+        return len(self.losses)
+
+    def __repr__(self):
+        return (
+            f"RangeTestResult(steps={self.steps}/{self.num_steps}, lr {self.min_lr:.3g} .. "
+            f"{self.learning_rates[-1]:.3g}, suggested_lr={self.suggested_lr:.3g}, "
+            f"min_loss_lr={self.min_loss_lr:.3g}, diverged={self.diverged})"
+        )
+
+    def plot(self, ax=None, raw=True, title="LR range test"):
+        """Plot loss against learning rate (log scale) and mark the suggestion.
+
+        Args:
+            ax: a matplotlib Axes to draw on; a new figure's if None.
+            raw: also draw the unsmoothed per-batch losses, faintly.
+            title: the Axes title (None for none).
+
+        Returns:
+            The matplotlib Axes.
+        """
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3.5))
+        if raw:
+            ax.plot(self.learning_rates, self.losses, color="C0", alpha=0.3, lw=0.8, label="loss per batch")
+        ax.plot(self.learning_rates, self.smoothed_losses, color="C0", lw=1.8, label="smoothed loss")
+        ax.axvline(self.suggested_lr, color="C3", ls="--", lw=1,
+                   label=f"suggested lr {self.suggested_lr:.3g}")
+        ax.axvline(self.min_loss_lr, color="grey", ls=":", lw=1,
+                   label=f"min smoothed loss at {self.min_loss_lr:.3g}")
+        finite = self.smoothed_losses[np.isfinite(self.smoothed_losses)]
+        if finite.size:  # keep the interesting part: the divergence would squash it
+            low = float(np.nanmin(finite))
+            high = float(max(finite[0], finite[: self.min_loss_index + 1].max()))
+            margin = 0.1 * (high - low) or 0.1 * abs(high) or 0.1
+            ax.set_ylim(low - margin, high + 3 * margin)
+        ax.set_xscale("log")
+        ax.set(xlabel="learning rate", ylabel="loss")
+        if title:
+            ax.set_title(title)
+        ax.legend(fontsize=8)
+        return ax
+
+
+def _suggest(log_lrs, smoothed):
+    """Index of the steepest descent of the smoothed loss before its minimum."""
+    finite = np.isfinite(smoothed)
+    lowest = int(np.nanargmin(np.where(finite, smoothed, np.nan)))
+    if lowest < 2:  # no descent to speak of: the lowest point itself
+        return lowest
+    slopes = np.gradient(smoothed[: lowest + 1], log_lrs[: lowest + 1])
+    return int(np.argmin(slopes))
+
+
+def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, smoothing=0.95,
+                  diverge_factor=4.0, restore=True):
+    """Sweep the learning rate exponentially over batches and record the loss (Smith, 2015).
+
+    Trains ``model`` on ``num_steps`` batches of ``dataset`` with the learning
+    rate growing geometrically from ``min_lr`` to ``max_lr``, one rate per
+    batch, and records the loss of every batch (``train_on_batch`` with the
+    metrics reset, so each value is that batch's loss, not the running mean
+    that Keras puts in ``logs``). The losses are smoothed with a bias-corrected
+    exponential moving average; the sweep stops early once the smoothed loss
+    exceeds ``diverge_factor`` times its lowest value, or is not finite.
+
+    Afterwards the model's variables (weights, non-trainable state such as
+    batch-norm statistics, dropout seeds), the optimizer's variables
+    (iteration counter, learning rate, slots such as Adam's moments) and the
+    compiled metrics' state are restored exactly, so the same model can then be
+    trained from where it was. An optimizer that was not built yet is built
+    first, so that its initial state is the one restored.
+
+    Args:
+        model: a compiled Keras model whose optimizer has a float learning
+            rate (not a ``LearningRateSchedule``).
+        dataset: a ``tf.data.Dataset`` or any re-iterable of batches ``x``,
+            ``(x, y)`` or ``(x, y, sample_weight)``; it is started over when
+            it ends before ``num_steps``. Shuffled batches give a fairer test.
+        min_lr: the first learning rate, > 0.
+        max_lr: the last learning rate, > ``min_lr``.
+        num_steps: batches in the sweep, > 0.
+        smoothing: weight of the past in the moving average, 0 <= smoothing < 1
+            (0: no smoothing).
+        diverge_factor: stop when the smoothed loss exceeds this many times
+            its minimum, > 1.
+        restore: put the variables back afterwards (default). With False the
+            model keeps the state the sweep left it in.
+
+    Returns:
+        A :class:`RangeTestResult`: ``learning_rates``, ``losses``,
+        ``smoothed_losses``, ``suggested_lr``, ``min_loss_lr``, ``diverged``
+        and ``plot()``.
+
+    Example:
+        >>> model.compile(keras.optimizers.SGD(0.01, momentum=0.9), loss=..., metrics=[...])
+        >>> result = lr_range_test(model, train_ds, min_lr=1e-5, max_lr=1.0, num_steps=200)
+        >>> result.suggested_lr, result.plot()
+    """
+    min_lr = _check_number("min_lr", min_lr, lambda v: v > 0, "> 0")
+    max_lr = _check_number("max_lr", max_lr, lambda v: v > min_lr, f"> min_lr={min_lr:g}")
+    num_steps = _check_number("num_steps", num_steps, lambda v: v > 0, "> 0", integer=True)
+    smoothing = _check_number("smoothing", smoothing, lambda v: 0 <= v < 1, ">= 0 and < 1")
+    diverge_factor = _check_number("diverge_factor", diverge_factor, lambda v: v > 1, "> 1")
+    if isinstance(dataset, (tuple, list, np.ndarray)) or not hasattr(dataset, "__iter__"):
+        raise ValueError(
+            "Argument `dataset` must be a tf.data.Dataset or an iterable of batches, e.g. "
+            "`tf.data.Dataset.from_tensor_slices((x, y)).shuffle(n).batch(32)`. "
+            f"Received: dataset of type {type(dataset).__name__}"
+        )
+    optimizer = _settable_optimizer(model)
+
+    batches = _batches(dataset)
+    first = next(batches, None)
+    if first is None:
+        raise ValueError("Argument `dataset` must yield at least one batch. Received: an empty dataset")
+    x, y, sample_weight = _split(first)
+    if not model.built:
+        model(x)  # inference-mode call: creates the weights, changes no state
+    if not optimizer.built:
+        optimizer.build(model.trainable_variables)
+    saved = [(v, keras.ops.convert_to_numpy(v)) for v in
+             list(model.variables) + list(optimizer.variables) + list(model.metrics_variables)]
+
+    log_lrs = np.linspace(math.log(min_lr), math.log(max_lr), num_steps) if num_steps > 1 else \
+        np.array([math.log(min_lr)])
+    lrs, losses, smoothed = [], [], []
+    average, best, diverged = 0.0, math.inf, False
+    try:
+        for i in range(num_steps):
+            if i:
+                batch = next(batches, None)
+                if batch is None:
+                    break
+                x, y, sample_weight = _split(batch)
+            lr = float(math.exp(log_lrs[i]))
+            optimizer.learning_rate = lr
+            logs = model.train_on_batch(x, y, sample_weight=sample_weight, return_dict=True)
+            loss = float(logs["loss"])
+            average = smoothing * average + (1 - smoothing) * loss
+            value = average / (1 - smoothing ** (i + 1))
+            lrs.append(lr)
+            losses.append(loss)
+            smoothed.append(value)
+            if not math.isfinite(value) or value > diverge_factor * best:
+                diverged = True
+                break
+            best = min(best, value)
+    finally:
+        if restore:
+            for variable, value in saved:
+                variable.assign(value)
+    if not np.isfinite(smoothed).any():
+        raise ValueError(
+            f"The loss was not finite from the first batch (lr={lrs[0]:g}): lower `min_lr` "
+            "or check the model and the data."
+        )
+    smoothed_array = np.asarray(smoothed)
+    index = _suggest(log_lrs[: len(smoothed)], smoothed_array)
+    return RangeTestResult(lrs, losses, smoothed_array, index, diverged, min_lr, max_lr, num_steps)

@@ -1,0 +1,230 @@
+"""lr_range_test sweeps the rate, records true per-batch losses and puts everything back."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from lrhelpers import RangeTestResult, lr_range_test  # noqa: E402
+
+
+def regression_data(n=256, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 8)).astype("float32")
+    w = rng.normal(size=(8, 1)).astype("float32")
+    y = (x @ w + 0.1 * rng.normal(size=(n, 1))).astype("float32")
+    return x, y
+
+
+def dataset(batch_size=16, n=256):
+    x, y = regression_data(n)
+    return tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)
+
+
+def model_with_state(optimizer):
+    """Batch norm (non-trainable statistics), dropout (seed state), a compiled metric."""
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential([
+        keras.Input((8,)),
+        keras.layers.Dense(16, activation="relu"),
+        keras.layers.BatchNormalization(),
+        keras.layers.Dropout(0.2),
+        keras.layers.Dense(1),
+    ])
+    model.compile(optimizer, loss="mse", metrics=["mae"])
+    return model
+
+
+def snapshot(model):
+    variables = list(model.variables) + list(model.optimizer.variables) + list(model.metrics_variables)
+    return {v.path: keras.ops.convert_to_numpy(v).copy() for v in variables}
+
+
+def assert_same_state(before, after):
+    assert list(before) == list(after)
+    for path, value in before.items():
+        np.testing.assert_array_equal(after[path], value, err_msg=path)
+
+
+def test_restores_weights_and_optimizer_state_of_a_trained_model_exactly():
+    model = model_with_state(keras.optimizers.Adam(1e-3))
+    model.fit(dataset(), epochs=1, verbose=0, shuffle=False)  # optimizer built, moments and iterations non-zero
+    before = snapshot(model)
+    assert int(model.optimizer.iterations) == 16
+
+    result = lr_range_test(model, dataset(), min_lr=1e-5, max_lr=10.0, num_steps=40)
+
+    assert result.steps > 1
+    assert_same_state(before, snapshot(model))
+    assert int(model.optimizer.iterations) == 16
+    assert float(model.optimizer.learning_rate) == pytest.approx(1e-3)
+
+
+def test_restores_the_initial_state_of_an_optimizer_that_was_not_built():
+    model = model_with_state(keras.optimizers.SGD(0.01, momentum=0.9))
+    assert not model.optimizer.built
+    initial_weights = [w.copy() for w in model.get_weights()]
+
+    lr_range_test(model, dataset(), min_lr=1e-4, max_lr=1.0, num_steps=20)
+
+    assert model.optimizer.built
+    assert int(model.optimizer.iterations) == 0
+    for variable in model.optimizer.variables:
+        if "momentum" in variable.path:
+            np.testing.assert_array_equal(keras.ops.convert_to_numpy(variable), 0.0)
+    for after, before in zip(model.get_weights(), initial_weights):
+        np.testing.assert_array_equal(after, before)
+
+
+def test_training_after_the_test_matches_training_without_it():
+    def trained(run_range_test):
+        model = model_with_state(keras.optimizers.Adam(1e-2))
+        model.fit(dataset(), epochs=1, verbose=0, shuffle=False)
+        if run_range_test:
+            lr_range_test(model, dataset(), num_steps=30)
+        model.fit(dataset(), epochs=1, verbose=0, shuffle=False)
+        return model.get_weights()
+
+    for with_test, without in zip(trained(True), trained(False)):
+        np.testing.assert_array_equal(with_test, without)
+
+
+def test_restore_false_leaves_the_trained_state():
+    model = model_with_state(keras.optimizers.SGD(0.01))
+    lr_range_test(model, dataset(), num_steps=5, min_lr=1e-3, max_lr=1e-2, restore=False)
+    assert int(model.optimizer.iterations) == 5
+
+
+def test_sweep_is_exponential_and_suggestion_lies_inside_it():
+    model = model_with_state(keras.optimizers.SGD(0.01))
+    result = lr_range_test(model, dataset(), min_lr=1e-4, max_lr=1.0, num_steps=50, diverge_factor=1e9)
+
+    assert isinstance(result, RangeTestResult)
+    assert result.steps == 50  # the dataset (16 batches) is started over to reach 50
+    np.testing.assert_allclose(result.learning_rates, np.geomspace(1e-4, 1.0, 50), rtol=1e-12)
+    assert 1e-4 <= result.suggested_lr <= 1.0
+    assert result.suggested_lr in result.learning_rates
+    assert result.learning_rates[0] <= result.min_loss_lr <= result.learning_rates[-1]
+    # on this easy regression the loss falls: the suggestion is where it falls fastest, before the minimum
+    assert result.suggested_lr <= result.min_loss_lr
+    assert result.smoothed_losses[result.min_loss_index] < result.smoothed_losses[0]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_suggestion_inside_the_swept_range_for_any_loss_curve(seed, monkeypatch):
+    """Whatever the losses (noise, flat, rising), the suggestion is one of the swept rates."""
+    rng = np.random.default_rng(seed)
+    curves = [rng.random(30), np.ones(30), np.linspace(1, 2, 30), np.linspace(2, 1, 30)]
+    for losses in curves:
+        model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+        model.compile(keras.optimizers.SGD(0.1), loss="mse")
+        values = iter(losses)
+        monkeypatch.setattr(model, "train_on_batch", lambda *a, **k: {"loss": float(next(values))})
+        ds = tf.data.Dataset.from_tensor_slices((np.zeros((30, 1)), np.zeros((30, 1)))).batch(1)
+        result = lr_range_test(model, ds, min_lr=1e-3, max_lr=1e-1, num_steps=30, diverge_factor=1e9)
+        assert 1e-3 <= result.suggested_lr <= 1e-1 * (1 + 1e-12)
+        assert result.suggested_lr in result.learning_rates
+
+
+def test_losses_are_per_batch_not_the_running_mean():
+    # Batches with very different losses: alternate easy (y = 1) and hard (y = 10) targets.
+    x = np.zeros((8, 8), dtype="float32")
+    y = np.where(np.arange(8)[:, None] % 2 == 0, 1.0, 10.0).astype("float32")
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(1)
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1, use_bias=False)])
+    model.compile(keras.optimizers.SGD(0.1), loss="mse")
+    result = lr_range_test(model, ds, min_lr=1e-6, max_lr=1e-5, num_steps=8, smoothing=0.0,
+                           diverge_factor=1e3)
+    # x = 0 and no bias: the prediction is 0, the loss of each batch is exactly y**2
+    np.testing.assert_array_equal(result.losses, [1.0, 100.0] * 4)  # a running mean would be 1, 50.5, 34, ...
+    np.testing.assert_array_equal(result.smoothed_losses, result.losses)
+
+
+def test_stops_when_the_loss_diverges():
+    model = model_with_state(keras.optimizers.SGD(0.01))
+    before = snapshot(model)
+    result = lr_range_test(model, dataset(), min_lr=1e-3, max_lr=1e6, num_steps=200)
+    assert result.diverged
+    assert result.steps < 200
+    last = result.smoothed_losses[-1]
+    assert not np.isfinite(last) or last > 4.0 * np.nanmin(result.smoothed_losses[:-1])
+    assert result.suggested_lr < result.learning_rates[-1]
+    model.optimizer.build(model.trainable_variables)  # the test built it; compare the rest
+    after = snapshot(model)
+    for path, value in before.items():
+        np.testing.assert_array_equal(after[path], value, err_msg=path)
+
+
+def test_smoothing_is_a_bias_corrected_moving_average():
+    losses = np.array([4.0, 2.0, 3.0, 1.0])
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.1), loss="mse")
+    values = iter(losses)
+    model.train_on_batch = lambda *a, **k: {"loss": float(next(values))}
+    ds = tf.data.Dataset.from_tensor_slices((np.zeros((4, 1)), np.zeros((4, 1)))).batch(1)
+    result = lr_range_test(model, ds, num_steps=4, smoothing=0.5, diverge_factor=1e9)
+    average, expected = 0.0, []
+    for i, loss in enumerate(losses):
+        average = 0.5 * average + 0.5 * loss
+        expected.append(average / (1 - 0.5 ** (i + 1)))
+    np.testing.assert_allclose(result.smoothed_losses, expected)
+    assert result.smoothed_losses[0] == 4.0
+
+
+def test_plot_returns_axes_with_the_curves():
+    model = model_with_state(keras.optimizers.SGD(0.01))
+    result = lr_range_test(model, dataset(), min_lr=1e-4, max_lr=1.0, num_steps=20)
+    ax = result.plot()
+    assert isinstance(ax, matplotlib.axes.Axes)
+    assert ax.get_xscale() == "log"
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "smoothed loss" in labels and "loss per batch" in labels
+    assert any(label.startswith("suggested lr") for label in labels)
+    fig, given = matplotlib.pyplot.subplots()
+    assert result.plot(ax=given, raw=False) is given
+    matplotlib.pyplot.close("all")
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"num_steps": 0}, "Argument `num_steps` must be > 0. Received: num_steps=0"),
+        ({"num_steps": 2.5}, "Argument `num_steps` must be > 0. Received: num_steps=2.5"),
+        ({"min_lr": 0.0}, "Argument `min_lr` must be > 0. Received: min_lr=0.0"),
+        ({"min_lr": 1.0, "max_lr": 0.1}, "Argument `max_lr` must be > min_lr=1. Received: max_lr=0.1"),
+        ({"smoothing": 1.0}, "Argument `smoothing` must be >= 0 and < 1. Received: smoothing=1.0"),
+        ({"diverge_factor": 1}, "Argument `diverge_factor` must be > 1. Received: diverge_factor=1"),
+        ({"max_lr": float("nan")}, "Argument `max_lr` must be > min_lr=1e-07. Received: max_lr=nan"),
+    ],
+)
+def test_bad_arguments_raise_value_error(kwargs, message):
+    model = model_with_state(keras.optimizers.SGD(0.01))
+    with pytest.raises(ValueError) as info:
+        lr_range_test(model, dataset(), **kwargs)
+    assert str(info.value) == message
+
+
+def test_bad_dataset_raises_value_error():
+    model = model_with_state(keras.optimizers.SGD(0.01))
+    x, y = regression_data()
+    with pytest.raises(ValueError, match="Argument `dataset` must be a tf.data.Dataset"):
+        lr_range_test(model, (x, y))
+    with pytest.raises(ValueError, match="at least one batch"):
+        lr_range_test(model, dataset().take(0))
+
+
+def test_schedule_optimizer_raises_type_error():
+    decay = keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
+    model = model_with_state(keras.optimizers.SGD(decay))
+    with pytest.raises(TypeError, match="float `learning_rate`"):
+        lr_range_test(model, dataset())
+
+
+def test_uncompiled_model_raises_value_error():
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="compiled model"):
+        lr_range_test(model, dataset())
