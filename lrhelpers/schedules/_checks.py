@@ -1,0 +1,78 @@
+"""Argument checks shared by the schedules.
+
+Each check returns the value as a plain Python ``int``/``float``/``str`` (so
+``get_config()`` stays JSON-able) or raises a Keras-style ``ValueError`` that
+names the argument and the value received.
+"""
+
+import math
+import numbers
+import operator
+
+from keras.optimizers.schedules import LearningRateSchedule
+
+
+def _fail(name, value, requirement):
+    raise ValueError(
+        f"Argument `{name}` must be {requirement}. Received: {name}={value}"
+    )
+
+
+def number(name, value):
+    """A finite real number (not a bool)."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        _fail(name, value, "a number")
+    if not math.isfinite(value):
+        _fail(name, value, "finite")
+    return int(value) if isinstance(value, numbers.Integral) else float(value)
+
+
+def _compare(name, value, relation, limit, limit_name):
+    value = number(name, value)
+    holds = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+    if not holds[relation](value, limit):
+        where = f"{limit_name} ({limit})" if limit_name else f"{limit}"
+        _fail(name, value, f"{relation} {where}")
+    return value
+
+
+def greater(name, value, limit, limit_name=None):
+    return _compare(name, value, ">", limit, limit_name)
+
+
+def at_least(name, value, limit, limit_name=None):
+    return _compare(name, value, ">=", limit, limit_name)
+
+
+def below(name, value, limit, limit_name=None):
+    return _compare(name, value, "<", limit, limit_name)
+
+
+def at_most(name, value, limit, limit_name=None):
+    return _compare(name, value, "<=", limit, limit_name)
+
+
+def positive(name, value):
+    return greater(name, value, 0)
+
+
+def non_negative(name, value):
+    return at_least(name, value, 0)
+
+
+def choice(name, value, choices):
+    if value not in choices:
+        _fail(name, value, "one of " + ", ".join(map(repr, choices)))
+    return value
+
+
+def boolean(name, value):
+    if not isinstance(value, bool):
+        _fail(name, value, "True or False")
+    return value
+
+
+def schedule(name, value):
+    if not isinstance(value, LearningRateSchedule):
+        _fail(name, value, "a keras.optimizers.schedules.LearningRateSchedule")
+    return value

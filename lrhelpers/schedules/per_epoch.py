@@ -1,0 +1,84 @@
+"""A schedule defined in epochs, applied per optimizer step."""
+
+import keras
+from keras import ops
+
+from . import _checks
+
+
+@keras.saving.register_keras_serializable(package="lrhelpers")
+class PerEpoch(keras.optimizers.schedules.LearningRateSchedule):
+    """Evaluate an epoch-based schedule, or a list of per-epoch values, per step.
+
+    ``epoch = step // steps_per_epoch`` (``step / steps_per_epoch`` when
+    ``smooth=True``)::
+
+        lr = schedule(epoch)                  a schedule
+        lr = values[min(epoch, len - 1)]      a list, smooth=False
+        lr = linear interpolation of values   a list, smooth=True
+
+    so the optimizer, which only knows steps, follows a curve written in
+    epochs without a callback. After the list ends its last value holds.
+
+    Args:
+        schedule_or_values: a ``LearningRateSchedule`` of the epoch, or a
+            non-empty list of learning rates (>= 0), one per epoch.
+        steps_per_epoch: > 0.
+        smooth: use the fractional epoch instead of whole epochs.
+
+    Example:
+        >>> schedule = PerEpoch([0.1, 0.05, 0.01], steps_per_epoch=100)
+        >>> lr_values(schedule, [0, 99, 100, 250, 1000])
+        array([0.1 , 0.1 , 0.05, 0.01, 0.01], dtype=float32)
+    """
+
+    def __init__(self, schedule_or_values, steps_per_epoch, smooth=False):
+        if isinstance(schedule_or_values, (list, tuple)) and schedule_or_values:
+            schedule_or_values = [
+                float(_checks.non_negative(f"schedule_or_values[{k}]", v))
+                for k, v in enumerate(schedule_or_values)
+            ]
+        elif not isinstance(
+            schedule_or_values, keras.optimizers.schedules.LearningRateSchedule
+        ):
+            raise ValueError(
+                "Argument `schedule_or_values` must be a LearningRateSchedule or a "
+                "non-empty list of learning rates. "
+                f"Received: schedule_or_values={schedule_or_values}"
+            )
+        self.schedule_or_values = schedule_or_values
+        self.steps_per_epoch = _checks.positive("steps_per_epoch", steps_per_epoch)
+        self.smooth = _checks.boolean("smooth", smooth)
+
+    def __call__(self, step):
+        epoch = ops.cast(step, "float64") / self.steps_per_epoch
+        if not self.smooth:
+            epoch = ops.floor(epoch)
+        if not isinstance(self.schedule_or_values, list):
+            return ops.cast(self.schedule_or_values(epoch), "float32")
+        values = ops.convert_to_tensor(self.schedule_or_values, "float64")
+        last = len(self.schedule_or_values) - 1
+        epoch = ops.clip(epoch, 0.0, last)
+        whole = ops.floor(epoch)
+        low = ops.take(values, ops.cast(whole, "int64"))
+        high = ops.take(values, ops.cast(ops.minimum(whole + 1, last), "int64"))
+        return ops.cast(low + (high - low) * (epoch - whole), "float32")
+
+    def get_config(self):
+        values = self.schedule_or_values
+        if not isinstance(values, list):
+            values = keras.saving.serialize_keras_object(values)
+        return {
+            "schedule_or_values": values,
+            "steps_per_epoch": self.steps_per_epoch,
+            "smooth": self.smooth,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config["schedule_or_values"], dict):
+            config["schedule_or_values"] = keras.saving.deserialize_keras_object(
+                config["schedule_or_values"]
+            )
+        return cls(**config)

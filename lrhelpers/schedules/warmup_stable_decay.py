@@ -1,0 +1,88 @@
+"""Warmup-stable-decay ("trapezoidal") schedule."""
+
+import math
+
+import keras
+from keras import ops
+
+from . import _checks
+
+_SHAPES = {
+    "linear": lambda p: 1.0 - p,
+    "cosine": lambda p: 0.5 * (1.0 + ops.cos(math.pi * p)),
+    "1-sqrt": lambda p: 1.0 - ops.sqrt(p),
+}
+
+
+@keras.saving.register_keras_serializable(package="lrhelpers")
+class WarmupStableDecay(keras.optimizers.schedules.LearningRateSchedule):
+    """Linear warmup, a constant plateau, then a short cooldown to the floor.
+
+    With ``W, S, D`` the warmup, stable and decay lengths::
+
+        lr = min + (peak - min) * step / W         step < W
+        lr = peak                                  W <= step < W + S
+        lr = min + (peak - min) * f(p)             p = (step - W - S) / D <= 1
+        lr = min                                   afterwards
+
+    where the cooldown shape ``f`` is ``1 - p`` (``"linear"``),
+    ``(1 + cos(pi * p)) / 2`` (``"cosine"``) or ``1 - sqrt(p)``
+    (``"1-sqrt"``, Hägele et al. 2024). The warmup starts at the floor.
+
+    Args:
+        peak_learning_rate: the plateau, >= 0.
+        warmup_steps: >= 0.
+        stable_steps: >= 0.
+        decay_steps: > 0.
+        min_learning_rate: the floor, 0 <= floor <= peak.
+        decay_shape: ``"linear"``, ``"cosine"`` or ``"1-sqrt"``.
+
+    Example:
+        >>> schedule = WarmupStableDecay(0.1, 10, 80, 10, decay_shape="1-sqrt")
+        >>> lr_values(schedule, [0, 5, 10, 90, 92.5, 100, 200]).round(4)
+        array([0.  , 0.05, 0.1 , 0.1 , 0.05, 0.  , 0.  ], dtype=float32)
+    """
+
+    def __init__(
+        self,
+        peak_learning_rate,
+        warmup_steps,
+        stable_steps,
+        decay_steps,
+        min_learning_rate=0.0,
+        decay_shape="linear",
+    ):
+        self.peak_learning_rate = _checks.non_negative(
+            "peak_learning_rate", peak_learning_rate
+        )
+        self.warmup_steps = _checks.non_negative("warmup_steps", warmup_steps)
+        self.stable_steps = _checks.non_negative("stable_steps", stable_steps)
+        self.decay_steps = _checks.positive("decay_steps", decay_steps)
+        self.min_learning_rate = _checks.at_most(
+            "min_learning_rate",
+            _checks.non_negative("min_learning_rate", min_learning_rate),
+            self.peak_learning_rate,
+            "peak_learning_rate",
+        )
+        self.decay_shape = _checks.choice("decay_shape", decay_shape, tuple(_SHAPES))
+
+    def __call__(self, step):
+        step = ops.cast(step, "float64")
+        # Each phase's factor is 1 outside it, so the smaller one is in charge.
+        warm = ops.clip(ops.divide_no_nan(step, self.warmup_steps), 0.0, 1.0)
+        warm = ops.where(step >= self.warmup_steps, 1.0, warm)
+        decay_start = self.warmup_steps + self.stable_steps
+        p = ops.clip((step - decay_start) / self.decay_steps, 0.0, 1.0)
+        factor = ops.minimum(warm, _SHAPES[self.decay_shape](p))
+        floor = self.min_learning_rate
+        return ops.cast(floor + (self.peak_learning_rate - floor) * factor, "float32")
+
+    def get_config(self):
+        return {
+            "peak_learning_rate": self.peak_learning_rate,
+            "warmup_steps": self.warmup_steps,
+            "stable_steps": self.stable_steps,
+            "decay_steps": self.decay_steps,
+            "min_learning_rate": self.min_learning_rate,
+            "decay_shape": self.decay_shape,
+        }

@@ -1,0 +1,35 @@
+"""Join: optax join_schedules semantics."""
+
+import keras
+import numpy as np
+from schedule_cases import assert_lr_close
+
+from lrhelpers import lr_values
+from lrhelpers.schedules import Join
+
+
+def join_reference(functions, boundaries, steps):
+    """optax.join_schedules, in NumPy."""
+    output = functions[0](steps)
+    for boundary, function in zip(boundaries, functions[1:]):
+        output = np.where(steps < boundary, output, function(steps - boundary))
+    return output
+
+
+def test_each_schedule_sees_the_steps_since_its_boundary():
+    schedules = [
+        keras.optimizers.schedules.PolynomialDecay(0.0, 10, 0.1),  # linear 0 -> 0.1
+        keras.optimizers.schedules.ExponentialDecay(0.1, 25, 0.5),
+        keras.optimizers.schedules.PolynomialDecay(0.02, 40, 0.001),
+    ]
+    functions = [
+        lambda s: 0.1 * np.minimum(s, 10) / 10,
+        lambda s: 0.1 * 0.5 ** (s / 25),
+        lambda s: (0.02 - 0.001) * (1 - np.minimum(s, 40) / 40) + 0.001,
+    ]
+    boundaries = [10, 60]
+    steps = np.arange(0, 200, dtype=np.float64)
+    values = lr_values(Join(schedules, boundaries), steps)
+    assert_lr_close(values, join_reference(functions, boundaries, steps))
+    # at each boundary the next schedule starts from its own step 0
+    assert_lr_close(values[[9, 10, 59, 60]], [0.09, 0.1, 0.1 * 0.5 ** (49 / 25), 0.02])

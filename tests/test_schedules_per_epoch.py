@@ -1,0 +1,39 @@
+"""PerEpoch: epoch-based schedules and per-epoch value lists, evaluated per step."""
+
+import keras
+import numpy as np
+import pytest
+from schedule_cases import assert_lr_close
+
+from lrhelpers import lr_values
+from lrhelpers.schedules import PerEpoch
+
+VALUES = [0.1, 0.08, 0.05, 0.02, 0.01]
+
+
+@pytest.mark.parametrize("smooth", [False, True])
+def test_list_of_values(smooth):
+    steps_per_epoch = 13
+    steps = np.arange(0, 100)
+    epochs = steps / steps_per_epoch
+    if smooth:
+        expected = np.interp(epochs, np.arange(len(VALUES)), VALUES)
+    else:
+        expected = np.take(
+            VALUES, np.minimum(steps // steps_per_epoch, len(VALUES) - 1)
+        )
+    values = lr_values(PerEpoch(VALUES, steps_per_epoch, smooth), steps)
+    assert_lr_close(values, expected)
+    # the last step of epoch 0, the first of epoch 1, long after the list ends
+    edges = lr_values(PerEpoch(VALUES, steps_per_epoch, smooth), [12, 13, 10**9])
+    first = VALUES[0] + (VALUES[1] - VALUES[0]) * 12 / 13 if smooth else VALUES[0]
+    assert_lr_close(edges, [first, VALUES[1], VALUES[-1]])
+
+
+@pytest.mark.parametrize("smooth", [False, True])
+def test_schedule_of_the_epoch(smooth):
+    per_epoch = keras.optimizers.schedules.ExponentialDecay(0.1, 2, 0.5)
+    steps = np.arange(0, 300)
+    epochs = steps / 25 if smooth else steps // 25
+    values = lr_values(PerEpoch(per_epoch, 25, smooth), steps)
+    assert_lr_close(values, 0.1 * 0.5 ** (epochs / 2))
