@@ -8,7 +8,31 @@ from .evaluate import lr_values
 from .logger import LearningRateLogger
 from .plot import plot_schedule
 from .range_test import RangeTestResult, lr_range_test
+from .schedules import (
+    CosineRestarts,
+    CyclicLR,
+    Join,
+    OneCycle,
+    PerEpoch,
+    Warmup,
+    WarmupStableDecay,
+    warmup_cosine_decay,
+)
 from .table import lr_table
 
-__all__ = ["LearningRateLogger", "lr_table", "lr_values", "plot_schedule"]
-__all__ += ["RangeTestResult", "lr_range_test"]
+__all__ = [
+    "CosineRestarts",
+    "CyclicLR",
+    "Join",
+    "LearningRateLogger",
+    "OneCycle",
+    "PerEpoch",
+    "RangeTestResult",
+    "Warmup",
+    "WarmupStableDecay",
+    "lr_range_test",
+    "lr_table",
+    "lr_values",
+    "plot_schedule",
+    "warmup_cosine_decay",
+]
