@@ -4,6 +4,7 @@ Copy this folder into your project, or ``pip install`` the lrschedules
 repository; it needs only keras (with TensorFlow), numpy and matplotlib.
 """
 
+from .batch_scheduler import BatchLearningRateScheduler
 from .evaluate import lr_values
 from .logger import LearningRateLogger
 from .plot import plot_schedule
@@ -18,9 +19,11 @@ from .schedules import (
     WarmupStableDecay,
     warmup_cosine_decay,
 )
+from .resume_check import ResumeCheck, check_resume
 from .table import lr_table
 
 __all__ = [
+    "BatchLearningRateScheduler",
     "CosineRestarts",
     "CyclicLR",
     "Join",
@@ -28,8 +31,10 @@ __all__ = [
     "OneCycle",
     "PerEpoch",
     "RangeTestResult",
+    "ResumeCheck",
     "Warmup",
     "WarmupStableDecay",
+    "check_resume",
     "lr_range_test",
     "lr_table",
     "lr_values",

@@ -1,9 +1,14 @@
 """A callback that records, and optionally prints, the learning rate per batch."""
 
+import os
+import warnings
+
 import keras
 import numpy as np
 
 from .evaluate import lr_values
+
+CSV_HEADER = "step,epoch,batch,learning_rate"
 
 
 def _schedule_of(optimizer):
@@ -15,6 +20,50 @@ def _schedule_of(optimizer):
     return None
 
 
+def _is_plain_variable(optimizer):
+    """True when the learning rate is stored in a variable (not a schedule or a callable)."""
+    optimizer = getattr(optimizer, "inner_optimizer", optimizer)
+    return isinstance(getattr(optimizer, "_learning_rate", None), keras.Variable)
+
+
+def _csv_number(value):
+    """The shortest text that reads back as the same float32 learning rate."""
+    return str(np.float32(value))
+
+
+class _ScalarEventWriter:
+    """Writes one TensorBoard scalar per optimizer step, without the tensorboard package.
+
+    ``tf.summary.scalar`` lives in the tensorboard package, which TensorFlow 2.21
+    no longer installs; ``tf.summary.write`` with the scalars plugin's metadata
+    writes the same event records and needs only TensorFlow.
+    """
+
+    def __init__(self, log_dir, tag):
+        import tensorflow as tf
+
+        self._tf = tf
+        self.tag = tag
+        self._writer = tf.summary.create_file_writer(str(log_dir))
+        metadata = tf.compat.v1.SummaryMetadata()
+        metadata.plugin_data.plugin_name = "scalars"
+        metadata.data_class = 1  # DATA_CLASS_SCALAR
+        self._metadata = metadata
+
+    def write(self, steps, values):
+        tf = self._tf
+        # record_if(True): keras.callbacks.TensorBoard(update_freq=N) may have set a
+        # condition of its own for the thread's default writer.
+        with self._writer.as_default(), tf.summary.record_if(True):
+            for step, value in zip(steps, values):
+                tf.summary.write(
+                    self.tag, tf.constant(value, tf.float32), step=int(step), metadata=self._metadata
+                )
+
+    def flush(self):
+        self._writer.flush()
+
+
 class LearningRateLogger(keras.callbacks.Callback):
     """Record the learning rate every training batch was trained with.
 
@@ -22,30 +71,65 @@ class LearningRateLogger(keras.callbacks.Callback):
     (``optimizer.iterations``); at its end, the steps that batch covered (more
     than one with ``steps_per_execution > 1``) are recorded with the learning
     rate each was trained with: the schedule's value at that step, or, for a
-    plain learning rate, the value read before the update. Because the step is
-    the optimizer's own counter, records continue correctly across several
-    ``fit`` calls.
+    plain learning rate, the value read at batch begin, before the update.
+    Because the step is the optimizer's own counter, records continue correctly
+    across several ``fit`` calls and after ``keras.models.load_model``. (The
+    schedule is evaluated eagerly; a compiled, XLA train step may round the
+    last bit of the rate differently.)
 
-    With ``print_every=N`` it also prints ``iteration  lr`` whenever the global
-    step reaches a multiple of N: ``iteration`` is the number of updates done
-    so far and ``lr`` the learning rate the *next* update will use (that is
-    what ``optimizer.learning_rate`` returns at the end of a batch).
+    A plain learning rate set per batch by another callback (for example
+    :class:`BatchLearningRateScheduler`) is read correctly when that callback
+    comes *before* the logger in ``callbacks``; the logger warns once when it
+    sees the rate change between its own batch begin and batch end.
+
+    What the records go to:
+
+    - the arrays ``steps``, ``learning_rates``, ``epochs`` and ``batches``;
+    - the batch logs, as ``logs["learning_rate"]``: the rate of the last step
+      the batch covered. Callbacks after the logger see it, so
+      ``keras.callbacks.TensorBoard(update_freq="batch")`` placed after it
+      writes a ``batch_learning_rate`` scalar (that callback needs the
+      ``tensorboard`` package, and numbers its batch steps from 1 in every
+      ``fit`` call, one per ``steps_per_execution`` steps);
+    - with ``csv_path``, a CSV file with one row per step:
+      ``step,epoch,batch,learning_rate``, written as training goes;
+    - with ``tensorboard_dir``, a TensorBoard event file with a scalar
+      ``learning_rate`` at every optimizer step (x axis: the global step, so
+      several ``fit`` calls and resumed runs line up). It needs only
+      TensorFlow, not the ``tensorboard`` package;
+    - with ``print_every=N``, a printout of ``iteration  lr`` whenever the
+      global step reaches a multiple of N: ``iteration`` is the number of
+      updates done so far and ``lr`` the learning rate the *next* update will
+      use, which is what ``optimizer.learning_rate`` returns at the end of a
+      batch (for a plain learning rate that a callback changes before the next
+      batch, it is the value at the end of this one).
 
     Args:
         print_every: print every N steps; None (default) prints nothing.
         digits: significant digits of the printed learning rates.
+        csv_path: a file to write the per-step CSV to; None writes none.
+        append: with ``csv_path``, add to an existing file instead of
+            replacing it in the first ``fit`` (later ``fit`` calls with the
+            same logger always append). The header is written once.
+        tensorboard_dir: a directory for a TensorBoard event file with the
+            per-step learning rate; None writes none.
+        logs_key: the key under which the learning rate is added to the batch
+            logs; None leaves the logs alone.
 
     Attributes:
         steps: NumPy int array of the recorded optimizer steps.
         learning_rates: NumPy float array, the learning rate of each step.
+        epochs: NumPy int array, the ``fit`` epoch of each step.
+        batches: NumPy int array, the batch index within its epoch.
 
     Example:
-        >>> logger = LearningRateLogger(print_every=10)
+        >>> logger = LearningRateLogger(print_every=10, csv_path="lr.csv")
         >>> model.fit(x, y, epochs=1, callbacks=[logger], verbose=0)
         >>> logger.learning_rates[:3]
     """
 
-    def __init__(self, print_every=None, digits=6):
+    def __init__(self, print_every=None, digits=6, *, csv_path=None, append=False,
+                 tensorboard_dir=None, logs_key="learning_rate"):
         super().__init__()
         if print_every is not None and (
             isinstance(print_every, bool) or not isinstance(print_every, int) or print_every <= 0
@@ -58,11 +142,33 @@ class LearningRateLogger(keras.callbacks.Callback):
             raise ValueError(
                 f"Argument `digits` must be an integer from 1 to 17. Received: digits={digits!r}"
             )
+        for name, value in (("csv_path", csv_path), ("tensorboard_dir", tensorboard_dir)):
+            if value is not None and not isinstance(value, (str, os.PathLike)):
+                raise ValueError(
+                    f"Argument `{name}` must be a path (str or os.PathLike) or None. "
+                    f"Received: {name}={value!r}"
+                )
+        if logs_key is not None and (not isinstance(logs_key, str) or not logs_key):
+            raise ValueError(
+                "Argument `logs_key` must be a non-empty string or None. "
+                f"Received: logs_key={logs_key!r}"
+            )
         self.print_every = print_every
         self.digits = digits
+        self.csv_path = None if csv_path is None else os.fspath(csv_path)
+        self.append = bool(append)
+        self.tensorboard_dir = None if tensorboard_dir is None else os.fspath(tensorboard_dir)
+        self.logs_key = logs_key
         self._steps = []
         self._learning_rates = []
+        self._epochs = []
+        self._batches = []
         self._header_printed = False
+        self._epoch = 0
+        self._csv_file = None
+        self._csv_started = False
+        self._events = None
+        self._warned_order = False
 
     @property
     def steps(self):
@@ -72,9 +178,52 @@ class LearningRateLogger(keras.callbacks.Callback):
     def learning_rates(self):
         return np.asarray(self._learning_rates, dtype=np.float64)
 
+    @property
+    def epochs(self):
+        return np.asarray(self._epochs, dtype=np.int64)
+
+    @property
+    def batches(self):
+        return np.asarray(self._batches, dtype=np.int64)
+
+    # -- outputs opened and closed around each fit ------------------------------------
+
+    def on_train_begin(self, logs=None):
+        if self._csv_file is not None:  # a previous fit ended with an exception
+            self._csv_file.close()
+        if self.csv_path is not None:
+            mode = "a" if (self.append or self._csv_started) else "w"
+            # Line-buffered: every row is on disk when its batch ends, even if
+            # training is interrupted by an exception.
+            self._csv_file = open(self.csv_path, mode, buffering=1, encoding="utf-8", newline="")
+            if self._csv_file.tell() == 0:
+                self._csv_file.write(CSV_HEADER + "\n")
+            self._csv_started = True
+        if self.tensorboard_dir is not None and self._events is None:
+            self._events = _ScalarEventWriter(self.tensorboard_dir, "learning_rate")
+        elif self._events is not None:
+            self._events.flush()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = int(epoch)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self._events is not None:
+            self._events.flush()
+
+    def on_train_end(self, logs=None):
+        if self._csv_file is not None:
+            self._csv_file.close()
+            self._csv_file = None
+        if self._events is not None:
+            self._events.flush()
+
+    # -- per batch ------------------------------------------------------------------
+
     def on_train_batch_begin(self, batch, logs=None):
         optimizer = self.model.optimizer
         self._first_step = int(optimizer.iterations)
+        self._first_batch = int(batch)
         self._lr_before_update = float(optimizer.learning_rate)
 
     def on_train_batch_end(self, batch, logs=None):
@@ -84,12 +233,41 @@ class LearningRateLogger(keras.callbacks.Callback):
         schedule = _schedule_of(optimizer)
         if schedule is None:
             trained_with = np.full(covered.shape, self._lr_before_update)
+            self._check_order(optimizer)
         else:
             trained_with = lr_values(schedule, covered)
+        trained_with = [float(v) for v in trained_with]
+        batches = [self._first_batch + i for i in range(covered.size)]
         self._steps.extend(int(s) for s in covered)
-        self._learning_rates.extend(float(v) for v in trained_with)
+        self._learning_rates.extend(trained_with)
+        self._epochs.extend([self._epoch] * covered.size)
+        self._batches.extend(batches)
+        if covered.size and self.logs_key is not None and isinstance(logs, dict):
+            logs[self.logs_key] = trained_with[-1]
+        if self._csv_file is not None and covered.size:
+            self._csv_file.write("".join(
+                f"{int(s)},{self._epoch},{b},{_csv_number(v)}\n"
+                for s, b, v in zip(covered, batches, trained_with)
+            ))
+        if self._events is not None and covered.size:
+            self._events.write(covered, trained_with)
         if self.print_every is not None:
             self._print_reached(covered + 1, schedule, optimizer)
+
+    def _check_order(self, optimizer):
+        if self._warned_order or not _is_plain_variable(optimizer):
+            return
+        now = float(optimizer.learning_rate)
+        if now != self._lr_before_update:
+            self._warned_order = True
+            warnings.warn(
+                f"LearningRateLogger: the learning rate changed from {self._lr_before_update:.6g} "
+                f"to {now:.6g} during the batch at step {self._first_step}, between this "
+                "callback's on_train_batch_begin and on_train_batch_end. The logger records "
+                "the value read at batch begin; if another callback sets the learning rate at "
+                "batch begin, put it before the LearningRateLogger in `callbacks`.",
+                stacklevel=2,
+            )
 
     def _print_reached(self, iterations, schedule, optimizer):
         due = iterations[iterations % self.print_every == 0]

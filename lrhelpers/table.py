@@ -5,6 +5,13 @@ from collections.abc import Mapping
 import numpy as np
 
 from .evaluate import lr_values
+from .logger import LearningRateLogger
+
+
+def _recorded_cells(logger, steps, digits):
+    """The logger's learning rate at each step ("-" where it recorded none; the last record wins)."""
+    recorded = dict(zip(logger.steps.tolist(), logger.learning_rates.tolist()))
+    return [f"{recorded[int(s)]:.{digits}g}" if int(s) in recorded else "-" for s in steps]
 
 
 def lr_table(schedules, steps, *, steps_per_epoch=None, digits=6):
@@ -17,7 +24,11 @@ def lr_table(schedules, steps, *, steps_per_epoch=None, digits=6):
     Args:
         schedules: one schedule (a ``LearningRateSchedule``, a callable of the
             step or a number), or a mapping ``{column name: schedule}`` for
-            several columns side by side.
+            several columns side by side. A :class:`LearningRateLogger` in
+            their place gives the rates it recorded during training (``-``
+            for a step it did not record; where a step was trained twice, as
+            after ``BackupAndRestore``, the last record), which puts planned
+            and recorded rates side by side.
         steps: the optimizer steps to tabulate (non-negative integers).
         steps_per_epoch: when given, adds ``epoch`` and ``batch`` columns
             (``step // steps_per_epoch`` and ``step % steps_per_epoch``).
@@ -63,6 +74,9 @@ def lr_table(schedules, steps, *, steps_per_epoch=None, digits=6):
         columns["epoch"] = [str(int(s) // steps_per_epoch) for s in steps]
         columns["batch"] = [str(int(s) % steps_per_epoch) for s in steps]
     for name, schedule in schedules.items():
+        if isinstance(schedule, LearningRateLogger):
+            columns[str(name)] = _recorded_cells(schedule, steps, digits)
+            continue
         values = lr_values(schedule, steps)
         columns[str(name)] = [f"{float(v):.{digits}g}" for v in values]
 

@@ -74,3 +74,114 @@ def test_bad_arguments_are_named(kwargs):
     name, value = next(iter(kwargs.items()))
     with pytest.raises(ValueError, match=f"Argument `{name}` must be .*Received: {name}={value}"):
         LearningRateLogger(**kwargs)
+
+
+# -- outputs: arrays, batch logs, CSV, TensorBoard -------------------------------------
+
+
+def read_events(log_dir, tag):
+    """(step, value) of every scalar `tag` in the event files under log_dir, read back with TensorFlow."""
+    import tensorflow as tf
+
+    rows = []
+    for path in sorted(log_dir.rglob("events.out.tfevents.*")):
+        for record in tf.data.TFRecordDataset(str(path)):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            for value in event.summary.value:
+                if value.tag == tag:
+                    rows.append((event.step, float(tf.make_ndarray(value.tensor))))
+    return rows
+
+
+def read_csv(path):
+    lines = path.read_text().splitlines()
+    return lines[0], [tuple(line.split(",")) for line in lines[1:]]
+
+
+@pytest.mark.parametrize("steps_per_execution", [1, 4])
+def test_csv_and_event_file_hold_every_step_with_the_schedules_value(tmp_path, steps_per_execution):
+    model = tiny_model(STAIRCASE, steps_per_execution)
+    logger = LearningRateLogger(csv_path=tmp_path / "lr.csv", tensorboard_dir=tmp_path / "lr")
+    x, y = data()
+    model.fit(x, y, batch_size=4, epochs=2, callbacks=[logger], verbose=0)  # 2 x 12 steps
+    model.fit(x, y, batch_size=4, epochs=3, initial_epoch=2, callbacks=[logger], verbose=0)  # 12 more
+    steps = np.arange(36)
+    header, rows = read_csv(tmp_path / "lr.csv")
+    assert header == "step,epoch,batch,learning_rate"
+    assert [int(r[0]) for r in rows] == list(steps)
+    assert [int(r[1]) for r in rows] == list(steps // 12)
+    assert [int(r[2]) for r in rows] == list(steps % 12)
+    np.testing.assert_allclose([float(r[3]) for r in rows], staircase(steps), rtol=1e-6)
+    # The CSV's text reads back as exactly the float32 the optimizer computed.
+    np.testing.assert_array_equal(np.float32([r[3] for r in rows]), np.float32(logger.learning_rates))
+
+    events = read_events(tmp_path / "lr", "learning_rate")
+    assert [step for step, _ in events] == list(steps)
+    np.testing.assert_allclose([v for _, v in events], staircase(steps), rtol=1e-6)
+    np.testing.assert_array_equal(logger.epochs, steps // 12)
+    np.testing.assert_array_equal(logger.batches, steps % 12)
+
+
+def test_csv_is_replaced_unless_append(tmp_path):
+    x, y = data(8)
+    path = tmp_path / "lr.csv"
+    path.write_text("old content\n")
+    tiny_model(0.1).fit(x, y, batch_size=4, callbacks=[LearningRateLogger(csv_path=path)], verbose=0)
+    assert read_csv(path)[0] == "step,epoch,batch,learning_rate" and len(read_csv(path)[1]) == 2
+    tiny_model(0.1).fit(x, y, batch_size=4, callbacks=[LearningRateLogger(csv_path=path, append=True)], verbose=0)
+    header, rows = read_csv(path)
+    assert header == "step,epoch,batch,learning_rate"
+    assert [r[0] for r in rows] == ["0", "1", "0", "1"]  # two models, one header
+
+
+@pytest.mark.parametrize("steps_per_execution", [1, 4])
+def test_batch_logs_carry_the_rate_of_the_last_step_each_call_covered(steps_per_execution):
+    seen = []
+    consumer = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.append(logs["learning_rate"]))
+    model = tiny_model(STAIRCASE, steps_per_execution)
+    x, y = data()
+    model.fit(x, y, batch_size=4, epochs=1, callbacks=[LearningRateLogger(), consumer], verbose=0)
+    last_steps = np.arange(steps_per_execution - 1, 12, steps_per_execution)
+    np.testing.assert_allclose(seen, staircase(last_steps), rtol=1e-6)
+
+
+def test_logs_key_none_leaves_the_logs_alone():
+    seen = []
+    consumer = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.append(sorted(logs)))
+    x, y = data(8)
+    tiny_model(0.1).fit(x, y, batch_size=4, callbacks=[LearningRateLogger(logs_key=None), consumer], verbose=0)
+    assert seen == [["loss"], ["loss"]]
+
+
+@pytest.mark.parametrize("steps_per_execution", [1, 4])
+def test_keras_tensorboard_callback_writes_the_per_batch_rate(tmp_path, steps_per_execution):
+    pytest.importorskip("tensorboard", reason="keras.callbacks.TensorBoard needs the tensorboard package")
+    model = tiny_model(STAIRCASE, steps_per_execution)
+    x, y = data()
+    board = keras.callbacks.TensorBoard(tmp_path, update_freq="batch", write_graph=False)
+    model.fit(x, y, batch_size=4, epochs=2, callbacks=[LearningRateLogger(), board], verbose=0)
+    events = read_events(tmp_path / "train", "batch_learning_rate")
+    # TensorBoard numbers the callback calls from 1; call k ended with step k * steps_per_execution - 1.
+    calls = np.arange(1, 24 // steps_per_execution + 1)
+    assert [step for step, _ in events] == list(calls)
+    np.testing.assert_allclose([v for _, v in events], staircase(calls * steps_per_execution - 1), rtol=1e-6)
+
+
+def test_warns_when_the_rate_is_set_by_a_callback_after_it():
+    model = tiny_model(0.5)
+    setter = keras.callbacks.LambdaCallback(
+        on_train_batch_begin=lambda batch, logs: setattr(model.optimizer, "learning_rate", 0.1 * (batch + 1))
+    )
+    x, y = data(8)
+    with pytest.warns(UserWarning, match="put it before the LearningRateLogger"):
+        model.fit(x, y, batch_size=4, callbacks=[LearningRateLogger(), setter], verbose=0)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"csv_path": 3}, {"tensorboard_dir": ["logs"]}, {"logs_key": ""}],
+)
+def test_bad_output_arguments_are_named(kwargs):
+    name, value = next(iter(kwargs.items()))
+    with pytest.raises(ValueError, match=rf"Argument `{name}` must be .*Received: {name}="):
+        LearningRateLogger(**kwargs)

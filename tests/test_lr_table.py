@@ -47,3 +47,23 @@ def test_digits_controls_significant_figures():
 def test_bad_arguments_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
         lr_table(STAIRCASE, **kwargs)
+
+
+def test_a_logger_column_shows_the_recorded_rates_next_to_the_plan():
+    import keras
+
+    from lrhelpers import LearningRateLogger
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(schedules.ExponentialDecay(0.1, 2, 0.1, staircase=True)), "mse")
+    logger = LearningRateLogger()
+    model.fit(np.zeros((8, 2)), np.zeros((8, 1)), batch_size=2, verbose=0, callbacks=[logger])  # steps 0-3
+    table = lr_table({"planned": schedules.ExponentialDecay(0.1, 2, 0.1, staircase=True), "recorded": logger}, [1, 2, 3, 4])
+    assert table == (
+        "step  planned  recorded\n"
+        "   1      0.1       0.1\n"
+        "   2     0.01      0.01\n"
+        "   3     0.01      0.01\n"
+        "   4    0.001         -"
+    )

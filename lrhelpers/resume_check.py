@@ -1,0 +1,137 @@
+"""Warn when a resumed fit starts at an epoch the optimizer's step counter does not match."""
+
+import warnings
+
+import keras
+
+from .evaluate import lr_values
+from .logger import _schedule_of
+
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"Argument `{name}` must be a positive integer. Received: {name}={value!r}")
+
+
+def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
+    """Check that ``optimizer.iterations`` is where ``fit(initial_epoch=...)`` starts.
+
+    ``fit(initial_epoch=k)`` only changes the epoch numbers that ``fit``
+    reports and passes to callbacks. A ``LearningRateSchedule`` is a function
+    of the optimizer's own step, ``optimizer.iterations``, which ``initial_epoch``
+    does not move: a new or recompiled optimizer starts at step 0 and the
+    schedule starts over. This function compares the counter with
+    ``initial_epoch * steps_per_epoch`` and warns, with the numbers, when they
+    differ.
+
+    Args:
+        model: a compiled Keras model, or an optimizer.
+        initial_epoch: the epoch ``fit`` starts at.
+        steps_per_epoch: optimizer steps (batches) per epoch.
+        fix: when True and the numbers differ, also set
+            ``optimizer.iterations`` to ``initial_epoch * steps_per_epoch``.
+
+    Returns:
+        True when the counter was where it should be, False when it was not
+        (a warning was issued, and with ``fix=True`` the counter was moved).
+
+    Example:
+        >>> model.compile(keras.optimizers.SGD(decay), "mse")  # a fresh optimizer: step 0
+        >>> check_resume(model, initial_epoch=3, steps_per_epoch=100, fix=True)
+        >>> model.fit(x, y, initial_epoch=3, epochs=6)
+    """
+    if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, int) or initial_epoch < 0:
+        raise ValueError(
+            "Argument `initial_epoch` must be a non-negative integer. "
+            f"Received: initial_epoch={initial_epoch!r}"
+        )
+    _positive_int("steps_per_epoch", steps_per_epoch)
+    optimizer = model if isinstance(model, keras.optimizers.Optimizer) else getattr(model, "optimizer", None)
+    if optimizer is None:
+        raise ValueError(
+            "Argument `model` must be a compiled model or an optimizer. "
+            f"Received: model={model!r} without an optimizer"
+        )
+    actual = int(optimizer.iterations)
+    expected = initial_epoch * steps_per_epoch
+    if actual == expected:
+        return True
+
+    message = (
+        f"optimizer.iterations is {actual}, but fit starts at epoch {initial_epoch} with "
+        f"{steps_per_epoch} steps per epoch, where it should be {expected}."
+    )
+    schedule = _schedule_of(optimizer)
+    if schedule is not None:
+        lr_actual, lr_expected = (float(v) for v in lr_values(schedule, [actual, expected]))
+        message += (
+            f" The {type(schedule).__name__} schedule is a function of optimizer.iterations, "
+            f"so the next update uses the learning rate of step {actual}, {lr_actual:.6g}, "
+            f"instead of {lr_expected:.6g}."
+        )
+    if actual < expected:
+        message += (
+            " `initial_epoch` does not move the step counter: a new or recompiled optimizer "
+            "starts at 0. Load the optimizer with the model (keras.models.load_model), or set "
+            f"`model.optimizer.iterations.assign({expected})` before fit."
+        )
+    else:
+        message += (
+            f" The optimizer has already made {actual - expected} more updates than the epochs "
+            "before initial_epoch hold: pass the initial_epoch training actually stopped at."
+        )
+    if fix:
+        optimizer.iterations.assign(expected)
+        message += f" fix=True: optimizer.iterations was set to {expected}."
+    warnings.warn(message, stacklevel=2)
+    return False
+
+
+class ResumeCheck(keras.callbacks.Callback):
+    """At the start of every ``fit``, :func:`check_resume` the optimizer's step counter.
+
+    The check runs at the first ``on_epoch_begin`` of each ``fit`` call, with
+    the epoch ``fit`` really starts at (which includes the one restored by
+    ``keras.callbacks.BackupAndRestore``) and ``steps_per_epoch`` (by default
+    the number of batches per epoch that ``fit`` reports).
+
+    Args:
+        steps_per_epoch: optimizer steps per epoch; None uses ``fit``'s own
+            count (``self.params["steps"]``).
+        fix: when True, also move ``optimizer.iterations`` to
+            ``initial_epoch * steps_per_epoch`` when they differ.
+
+    Attributes:
+        ok: after ``fit``, whether the last check found the counter in place
+            (None before any check).
+
+    Example:
+        >>> model.fit(x, y, initial_epoch=3, epochs=6, callbacks=[ResumeCheck()])
+    """
+
+    def __init__(self, steps_per_epoch=None, *, fix=False):
+        super().__init__()
+        if steps_per_epoch is not None:
+            _positive_int("steps_per_epoch", steps_per_epoch)
+        self.steps_per_epoch = steps_per_epoch
+        self.fix = bool(fix)
+        self.ok = None
+        self._checked = False
+
+    def on_train_begin(self, logs=None):
+        self._checked = False
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self._checked:
+            return
+        self._checked = True
+        steps = self.steps_per_epoch or (self.params or {}).get("steps")
+        if not steps:
+            warnings.warn(
+                "ResumeCheck: fit does not know the number of steps per epoch (a dataset of "
+                "unknown length?), so the step counter cannot be checked. Pass "
+                "ResumeCheck(steps_per_epoch=...).",
+                stacklevel=2,
+            )
+            return
+        self.ok = check_resume(self.model, int(epoch), int(steps), fix=self.fix)

@@ -1,0 +1,145 @@
+"""Resumed training continues the schedule at the right step: save/load, recompile, initial_epoch, BackupAndRestore."""
+
+import warnings
+
+import keras
+import numpy as np
+import pytest
+from keras.optimizers import schedules
+
+from lrhelpers import LearningRateLogger, ResumeCheck, check_resume, lr_values
+
+DECAY = schedules.ExponentialDecay(0.1, 8, 0.5)  # a different rate at every step
+STEPS_PER_EPOCH = 4  # 16 examples in batches of 4
+EPOCHS = 4
+
+
+def fresh_model():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(DECAY), "mse")
+    return model
+
+
+def data():
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(16, 3)).astype("float32"), rng.normal(size=(16, 1)).astype("float32")
+
+
+def fit(model, logger, initial_epoch, epochs, extra=()):
+    x, y = data()
+    model.fit(x, y, batch_size=4, shuffle=False, initial_epoch=initial_epoch, epochs=epochs,
+              callbacks=[*extra, logger], verbose=0)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted():
+    model, logger = fresh_model(), LearningRateLogger()
+    fit(model, logger, 0, EPOCHS)
+    return model, logger
+
+
+def assert_same_run(resumed_logger, resumed_model, uninterrupted, from_step):
+    model, logger = uninterrupted
+    keep = logger.steps >= from_step
+    np.testing.assert_array_equal(resumed_logger.steps, logger.steps[keep])
+    np.testing.assert_array_equal(resumed_logger.learning_rates, logger.learning_rates[keep])  # step by step, exactly
+    np.testing.assert_array_equal(resumed_logger.epochs, logger.epochs[keep])
+    for a, b in zip(resumed_model.get_weights(), model.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_the_uninterrupted_run_follows_the_schedule(uninterrupted):
+    _, logger = uninterrupted
+    np.testing.assert_array_equal(logger.steps, np.arange(EPOCHS * STEPS_PER_EPOCH))
+    np.testing.assert_allclose(logger.learning_rates, lr_values(DECAY, logger.steps), rtol=1e-7)
+
+
+def test_save_and_load_model_continues_step_by_step(tmp_path, uninterrupted):
+    first = fresh_model()
+    fit(first, LearningRateLogger(), 0, 2)
+    first.save(tmp_path / "half.keras")
+    reloaded = keras.models.load_model(tmp_path / "half.keras")
+    assert int(reloaded.optimizer.iterations) == 2 * STEPS_PER_EPOCH
+    logger, check = LearningRateLogger(), ResumeCheck()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="optimizer.iterations")
+        fit(reloaded, logger, 2, EPOCHS, extra=[check])
+    assert check.ok is True
+    assert_same_run(logger, reloaded, uninterrupted, from_step=2 * STEPS_PER_EPOCH)
+
+
+def test_recompiling_restarts_the_schedule_and_resume_check_says_so(tmp_path, uninterrupted):
+    first = fresh_model()
+    fit(first, LearningRateLogger(), 0, 2)
+    first.save(tmp_path / "half.keras")
+    recompiled = keras.models.load_model(tmp_path / "half.keras", compile=False)
+    recompiled.compile(keras.optimizers.SGD(DECAY), "mse")
+    logger, check = LearningRateLogger(), ResumeCheck()
+    with pytest.warns(UserWarning) as caught:
+        fit(recompiled, logger, 2, EPOCHS, extra=[check])
+    message = str(caught[0].message)
+    assert "optimizer.iterations is 0, but fit starts at epoch 2 with 4 steps per epoch, where it should be 8" in message
+    assert f"learning rate of step 0, {0.1:.6g}, instead of {float(lr_values(DECAY, [8])[0]):.6g}" in message
+    assert check.ok is False
+    np.testing.assert_array_equal(logger.steps, np.arange(8))  # the schedule started over
+    np.testing.assert_array_equal(logger.epochs, np.repeat([2, 3], 4))
+
+
+def test_resume_check_fix_moves_the_counter(tmp_path, uninterrupted):
+    first = fresh_model()
+    fit(first, LearningRateLogger(), 0, 2)
+    first.save(tmp_path / "half.keras")
+    recompiled = keras.models.load_model(tmp_path / "half.keras", compile=False)
+    recompiled.compile(keras.optimizers.SGD(DECAY), "mse")  # fresh optimizer: SGD has no other state
+    logger = LearningRateLogger()
+    with pytest.warns(UserWarning, match="fix=True: optimizer.iterations was set to 8"):
+        fit(recompiled, logger, 2, EPOCHS, extra=[ResumeCheck(fix=True)])
+    assert_same_run(logger, recompiled, uninterrupted, from_step=8)
+
+
+def test_backup_and_restore_after_a_crash_continues_step_by_step(tmp_path, uninterrupted):
+    class Crash(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            if int(self.model.optimizer.iterations) == 10:  # epoch 2, batch 2
+                raise RuntimeError("simulated crash")
+
+    backup = tmp_path / "backup"
+    crashed, crashed_log = fresh_model(), LearningRateLogger()
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        fit(crashed, crashed_log, 0, EPOCHS, extra=[keras.callbacks.BackupAndRestore(backup), Crash()])
+    np.testing.assert_array_equal(crashed_log.steps, np.arange(10))
+
+    restarted = fresh_model()  # a new process: new model, same backup directory
+    logger, check = LearningRateLogger(), ResumeCheck()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="optimizer.iterations")
+        fit(restarted, logger, 0, EPOCHS, extra=[keras.callbacks.BackupAndRestore(backup), check])
+    assert check.ok is True
+    # The backup is from the end of epoch 1: steps 8 and 9 are trained again, with the same rates.
+    assert_same_run(logger, restarted, uninterrupted, from_step=8)
+
+
+def test_check_resume_function(uninterrupted):
+    model = fresh_model()
+    assert check_resume(model, 0, STEPS_PER_EPOCH) is True
+    with pytest.warns(UserWarning, match=r"is 0, but fit starts at epoch 3 .* where it should be 12"):
+        assert check_resume(model.optimizer, 3, STEPS_PER_EPOCH, fix=True) is False
+    assert int(model.optimizer.iterations) == 12
+    with pytest.warns(UserWarning, match=r"already made 8 more updates"):
+        check_resume(model, 1, STEPS_PER_EPOCH)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((-1, 4), r"Argument `initial_epoch` must be a non-negative integer. Received: initial_epoch=-1"),
+        ((1, 0), r"Argument `steps_per_epoch` must be a positive integer. Received: steps_per_epoch=0"),
+    ],
+)
+def test_bad_arguments_are_named(args, message):
+    with pytest.raises(ValueError, match=message):
+        check_resume(keras.optimizers.SGD(0.1), *args)
+    if args[1] == 0:
+        with pytest.raises(ValueError, match=message):
+            ResumeCheck(steps_per_epoch=0)
