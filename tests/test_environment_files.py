@@ -8,7 +8,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 # What the notebooks need to open and run; Binder may leave out the test tools.
-RUNTIME = {"tensorflow", "keras", "numpy", "matplotlib", "jupyterlab", "ipykernel"}
+RUNTIME = {"tensorflow", "keras", "tensorboard", "numpy", "matplotlib", "jupyterlab", "ipykernel"}
 # Binder installs the CPU-only build of TensorFlow, released with the same versions.
 SAME_PACKAGE = {"tensorflow-cpu": "tensorflow"}
 
