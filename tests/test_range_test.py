@@ -101,12 +101,13 @@ def test_restore_false_leaves_the_trained_state():
 
 def test_sweep_is_exponential_and_suggestion_lies_inside_it():
     model = model_with_state(keras.optimizers.SGD(0.01))
-    result = lr_range_test(model, dataset(), min_lr=1e-4, max_lr=1.0, num_steps=50, diverge_factor=1e9)
+    result = lr_range_test(model, dataset(), min_lr=1e-4, max_lr=0.1, num_steps=50)
 
     assert isinstance(result, RangeTestResult)
+    assert not result.diverged
     assert result.steps == 50  # the dataset (16 batches) is started over to reach 50
-    np.testing.assert_allclose(result.learning_rates, np.geomspace(1e-4, 1.0, 50), rtol=1e-12)
-    assert 1e-4 <= result.suggested_lr <= 1.0
+    np.testing.assert_allclose(result.learning_rates, np.geomspace(1e-4, 0.1, 50), rtol=1e-12)
+    assert 1e-4 <= result.suggested_lr <= 0.1
     assert result.suggested_lr in result.learning_rates
     assert result.learning_rates[0] <= result.min_loss_lr <= result.learning_rates[-1]
     # on this easy regression the loss falls: the suggestion is where it falls fastest, before the minimum
@@ -150,8 +151,8 @@ def test_stops_when_the_loss_diverges():
     result = lr_range_test(model, dataset(), min_lr=1e-3, max_lr=1e6, num_steps=200)
     assert result.diverged
     assert result.steps < 200
-    last = result.smoothed_losses[-1]
-    assert not np.isfinite(last) or last > 4.0 * np.nanmin(result.smoothed_losses[:-1])
+    last = result.losses[-1]
+    assert not np.isfinite(last) or last > 4.0 * np.nanmin(result.losses)
     assert result.suggested_lr < result.learning_rates[-1]
     model.optimizer.build(model.trainable_variables)  # the test built it; compare the rest
     after = snapshot(model)
@@ -159,20 +160,42 @@ def test_stops_when_the_loss_diverges():
         np.testing.assert_array_equal(after[path], value, err_msg=path)
 
 
-def test_smoothing_is_a_bias_corrected_moving_average():
+def reference_average(values, smoothing):
+    average, out = 0.0, []
+    for i, loss in enumerate(values):
+        average = smoothing * average + (1 - smoothing) * loss
+        out.append(average / (1 - smoothing ** (i + 1)))
+    return np.array(out)
+
+
+def fake_losses(model, losses):
+    values = iter(losses)
+    model.train_on_batch = lambda *a, **k: {"loss": float(next(values))}
+
+
+def test_smoothing_is_an_exponentially_weighted_average_centred_on_each_step():
     losses = np.array([4.0, 2.0, 3.0, 1.0])
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     model.compile(keras.optimizers.SGD(0.1), loss="mse")
-    values = iter(losses)
-    model.train_on_batch = lambda *a, **k: {"loss": float(next(values))}
+    fake_losses(model, losses)
     ds = tf.data.Dataset.from_tensor_slices((np.zeros((4, 1)), np.zeros((4, 1)))).batch(1)
     result = lr_range_test(model, ds, num_steps=4, smoothing=0.5, diverge_factor=1e9)
-    average, expected = 0.0, []
-    for i, loss in enumerate(losses):
-        average = 0.5 * average + 0.5 * loss
-        expected.append(average / (1 - 0.5 ** (i + 1)))
-    np.testing.assert_allclose(result.smoothed_losses, expected)
-    assert result.smoothed_losses[0] == 4.0
+    weights = 0.5 ** np.abs(np.subtract.outer(np.arange(4), np.arange(4)))
+    np.testing.assert_allclose(result.smoothed_losses, weights @ losses / weights.sum(axis=1))
+    np.testing.assert_array_equal(result.losses, losses)
+
+
+def test_smoothed_curve_does_not_lag_behind_the_sweep():
+    # A loss curve with its minimum at step 50: a one-way moving average puts it ~19 steps later.
+    steps = np.arange(100)
+    losses = 1.0 + ((steps - 50) / 30.0) ** 2
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.1), loss="mse")
+    fake_losses(model, losses)
+    ds = tf.data.Dataset.from_tensor_slices((np.zeros((100, 1)), np.zeros((100, 1)))).batch(1)
+    result = lr_range_test(model, ds, num_steps=100, smoothing=0.95, diverge_factor=1e9)
+    assert abs(int(np.argmin(reference_average(losses, 0.95))) - 50) > 10
+    assert result.min_loss_index == 50
 
 
 def test_plot_returns_axes_with_the_curves():
