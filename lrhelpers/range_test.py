@@ -293,8 +293,10 @@ def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, sm
             "or check the model and the data."
         )
     finite = len(losses) if math.isfinite(losses[-1]) else len(losses) - 1
-    ceiling = diverge_factor * best  # a last, exploding loss must not leak into its neighbours
+    kept = np.asarray(losses[:finite], dtype=np.float64)
+    if best > 0:  # a last, exploding loss must not leak into its neighbours
+        kept = np.minimum(kept, diverge_factor * best)
     smoothed = np.full(len(losses), np.nan)
-    smoothed[:finite] = _centred_average(np.minimum(losses[:finite], ceiling), smoothing)
+    smoothed[:finite] = _centred_average(kept, smoothing)
     index = _suggest(log_lrs[: len(losses)], smoothed)
     return RangeTestResult(lrs, losses, smoothed, index, diverged, min_lr, max_lr, num_steps)
