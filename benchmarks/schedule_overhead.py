@@ -276,6 +276,7 @@ def bar_chart(results, path):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     models = list(results)
     names = [r["variant"] for r in results[models[0]]]
@@ -287,6 +288,9 @@ def bar_chart(results, path):
         ax.axvline(1.0, color="black", lw=0.8)
         ax.axvline(1.02, color="black", lw=0.6, ls=":")
         ax.set_xscale("log")
+        ticks = [t for t in (0.25, 0.5, 1, 2, 5, 10, 20, 50) if min(ratios) / 1.5 <= t <= max(ratios) * 1.5]
+        ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.set_yticks(range(len(names)), names if ax is axes[0][0] else [""] * len(names), fontsize=8)
         ax.invert_yaxis()
         ax.set_xlabel("time per step / constant LR (log; dotted: +2%)")
