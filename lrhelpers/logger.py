@@ -6,6 +6,7 @@ import warnings
 import keras
 import numpy as np
 
+from . import _checks
 from .evaluate import lr_values
 
 CSV_HEADER = "step,epoch,batch,learning_rate"
@@ -131,17 +132,9 @@ class LearningRateLogger(keras.callbacks.Callback):
     def __init__(self, print_every=None, digits=6, *, csv_path=None, append=False,
                  tensorboard_dir=None, logs_key="learning_rate"):
         super().__init__()
-        if print_every is not None and (
-            isinstance(print_every, bool) or not isinstance(print_every, int) or print_every <= 0
-        ):
-            raise ValueError(
-                "Argument `print_every` must be a positive integer or None. "
-                f"Received: print_every={print_every!r}"
-            )
-        if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-            raise ValueError(
-                f"Argument `digits` must be an integer from 1 to 17. Received: digits={digits!r}"
-            )
+        if print_every is not None:
+            print_every = _checks.positive_integer("print_every", print_every)
+        digits = _checks.digits("digits", digits)
         for name, value in (("csv_path", csv_path), ("tensorboard_dir", tensorboard_dir)):
             if value is not None and not isinstance(value, (str, os.PathLike)):
                 raise ValueError(

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import _checks
 from .evaluate import lr_values
 from .logger import LearningRateLogger
 
@@ -12,18 +13,6 @@ from .logger import LearningRateLogger
 # of at least a quarter of the curve's range or four times the descent before it.
 RESTART_RANGE_FRACTION = 0.25
 RESTART_DESCENT_RATIO = 4.0
-
-
-def _check_steps_per_epoch(steps_per_epoch):
-    if steps_per_epoch is not None and (
-        isinstance(steps_per_epoch, bool)
-        or not isinstance(steps_per_epoch, (int, np.integer))
-        or steps_per_epoch <= 0
-    ):
-        raise ValueError(
-            "Argument `steps_per_epoch` must be a positive integer. "
-            f"Received: steps_per_epoch={steps_per_epoch!r}"
-        )
 
 
 def _recorded_mapping(recorded):
@@ -134,7 +123,8 @@ def plot_schedule(schedules, steps, *, ax=None, log_scale=False, steps_per_epoch
             "Argument `steps` must be a non-empty 1-D sequence of integers. "
             f"Received: steps={steps!r}"
         )
-    _check_steps_per_epoch(steps_per_epoch)
+    if steps_per_epoch is not None:
+        steps_per_epoch = _checks.positive_integer("steps_per_epoch", steps_per_epoch)
     if xaxis is None:
         xaxis = "step" if steps_per_epoch is None else "epoch"
     if xaxis not in ("step", "epoch"):

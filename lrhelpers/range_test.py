@@ -1,21 +1,12 @@
 """The learning-rate range test, done with true per-batch losses and a clean undo."""
 
 import math
-import numbers
 
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-
-def _check_number(name, value, condition, requirement, integer=False):
-    kinds = (numbers.Integral,) if integer else (numbers.Real,)
-    valid = isinstance(value, kinds) and not isinstance(value, bool)
-    if valid and not integer:
-        valid = math.isfinite(float(value))
-    if not valid or not condition(value):
-        raise ValueError(f"Argument `{name}` must be {requirement}. Received: {name}={value!r}")
-    return int(value) if integer else float(value)
+from . import _checks
 
 
 def _settable_optimizer(model):
@@ -234,11 +225,11 @@ def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, sm
         >>> result = lr_range_test(model, train_ds, min_lr=1e-5, max_lr=1.0, num_steps=200)
         >>> result.suggested_lr, result.plot()
     """
-    min_lr = _check_number("min_lr", min_lr, lambda v: v > 0, "> 0")
-    max_lr = _check_number("max_lr", max_lr, lambda v: v > min_lr, f"> min_lr={min_lr:g}")
-    num_steps = _check_number("num_steps", num_steps, lambda v: v > 0, "> 0", integer=True)
-    smoothing = _check_number("smoothing", smoothing, lambda v: 0 <= v < 1, ">= 0 and < 1")
-    diverge_factor = _check_number("diverge_factor", diverge_factor, lambda v: v > 1, "> 1")
+    min_lr = float(_checks.positive("min_lr", min_lr))
+    max_lr = float(_checks.greater("max_lr", max_lr, min_lr, "min_lr"))
+    num_steps = _checks.positive_integer("num_steps", num_steps)
+    smoothing = float(_checks.below("smoothing", _checks.non_negative("smoothing", smoothing), 1))
+    diverge_factor = float(_checks.greater("diverge_factor", diverge_factor, 1))
     if isinstance(dataset, (tuple, list, np.ndarray)) or not hasattr(dataset, "__iter__"):
         raise ValueError(
             "Argument `dataset` must be a tf.data.Dataset or an iterable of batches, e.g. "

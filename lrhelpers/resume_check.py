@@ -4,13 +4,9 @@ import warnings
 
 import keras
 
+from . import _checks
 from .evaluate import lr_values
 from .logger import _schedule_of
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"Argument `{name}` must be a positive integer. Received: {name}={value!r}")
 
 
 def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
@@ -45,7 +41,7 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
             "Argument `initial_epoch` must be a non-negative integer. "
             f"Received: initial_epoch={initial_epoch!r}"
         )
-    _positive_int("steps_per_epoch", steps_per_epoch)
+    _checks.positive_integer("steps_per_epoch", steps_per_epoch)
     optimizer = model if isinstance(model, keras.optimizers.Optimizer) else getattr(model, "optimizer", None)
     if optimizer is None:
         raise ValueError(
@@ -112,7 +108,7 @@ class ResumeCheck(keras.callbacks.Callback):
     def __init__(self, steps_per_epoch=None, *, fix=False):
         super().__init__()
         if steps_per_epoch is not None:
-            _positive_int("steps_per_epoch", steps_per_epoch)
+            _checks.positive_integer("steps_per_epoch", steps_per_epoch)
         self.steps_per_epoch = steps_per_epoch
         self.fix = bool(fix)
         self.ok = None

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from . import _checks
 from .evaluate import lr_values
 from .logger import LearningRateLogger
 
@@ -51,19 +52,9 @@ def lr_table(schedules, steps, *, steps_per_epoch=None, digits=6):
             "Argument `steps` must be a 1-D sequence of non-negative integers. "
             f"Received: steps={steps!r}"
         )
-    if steps_per_epoch is not None and (
-        isinstance(steps_per_epoch, bool)
-        or not isinstance(steps_per_epoch, (int, np.integer))
-        or steps_per_epoch <= 0
-    ):
-        raise ValueError(
-            "Argument `steps_per_epoch` must be a positive integer. "
-            f"Received: steps_per_epoch={steps_per_epoch!r}"
-        )
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(
-            f"Argument `digits` must be an integer from 1 to 17. Received: digits={digits!r}"
-        )
+    if steps_per_epoch is not None:
+        steps_per_epoch = _checks.positive_integer("steps_per_epoch", steps_per_epoch)
+    digits = _checks.digits("digits", digits)
     if not isinstance(schedules, Mapping):
         schedules = {"learning_rate": schedules}
     if not schedules:

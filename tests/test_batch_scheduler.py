@@ -2,26 +2,14 @@
 
 import warnings
 
-import keras
 import numpy as np
 import pytest
 from keras.optimizers import schedules
 
 from lrhelpers import BatchLearningRateScheduler, LearningRateLogger, lr_values
+from tiny_training import data, tiny_model
 
 DECAY = schedules.ExponentialDecay(0.1, 6, 0.5)  # smooth: a different rate at every step
-
-
-def tiny_model(learning_rate, steps_per_execution=1):
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-    model.compile(keras.optimizers.SGD(learning_rate), "mse", steps_per_execution=steps_per_execution)
-    return model
-
-
-def data(n=32):
-    rng = np.random.default_rng(0)
-    return rng.normal(size=(n, 3)).astype("float32"), rng.normal(size=(n, 1)).astype("float32")
 
 
 def from_schedule(step, lr):
@@ -29,7 +17,7 @@ def from_schedule(step, lr):
 
 
 def test_reproduces_the_schedule_object_step_by_step_across_fit_calls():
-    x, y = data()
+    x, y = data(32)
     calls = []
 
     def rule(step, lr):
@@ -54,7 +42,7 @@ def test_reproduces_the_schedule_object_step_by_step_across_fit_calls():
 
 def test_steps_per_execution_warns_and_acts_every_n_steps():
     model = tiny_model(0.1, steps_per_execution=4)
-    x, y = data()
+    x, y = data(32)
     seen_steps = []
 
     def rule(step, lr):

@@ -6,20 +6,9 @@ import pytest
 from keras.optimizers import schedules
 
 from lrhelpers import LearningRateLogger
+from tiny_training import data, tiny_model
 
 STAIRCASE = schedules.ExponentialDecay(0.1, 5, 0.1, staircase=True)
-
-
-def tiny_model(learning_rate, steps_per_execution=1):
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-    model.compile(keras.optimizers.SGD(learning_rate), "mse", steps_per_execution=steps_per_execution)
-    return model
-
-
-def data(n=48):
-    rng = np.random.default_rng(0)
-    return rng.normal(size=(n, 3)).astype("float32"), rng.normal(size=(n, 1)).astype("float32")
 
 
 def staircase(steps):
@@ -30,7 +19,7 @@ def staircase(steps):
 def test_records_every_step_across_fit_calls(steps_per_execution):
     model = tiny_model(STAIRCASE, steps_per_execution)
     logger = LearningRateLogger()
-    x, y = data()
+    x, y = data(48)
     model.fit(x, y, batch_size=4, epochs=1, callbacks=[logger], verbose=0)  # 12 steps
     model.fit(x, y, batch_size=4, epochs=1, callbacks=[logger], verbose=0)  # 12 more
     np.testing.assert_array_equal(logger.steps, np.arange(24))
@@ -61,7 +50,7 @@ def test_plain_learning_rate_changed_by_a_callback_is_recorded():
 @pytest.mark.parametrize("steps_per_execution", [1, 4])
 def test_prints_the_next_learning_rate_every_n_iterations(capsys, steps_per_execution):
     model = tiny_model(STAIRCASE, steps_per_execution)
-    x, y = data()
+    x, y = data(48)
     model.fit(x, y, batch_size=4, epochs=1, callbacks=[LearningRateLogger(print_every=2)], verbose=0)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "iteration  lr"
@@ -102,7 +91,7 @@ def read_csv(path):
 def test_csv_and_event_file_hold_every_step_with_the_schedules_value(tmp_path, steps_per_execution):
     model = tiny_model(STAIRCASE, steps_per_execution)
     logger = LearningRateLogger(csv_path=tmp_path / "lr.csv", tensorboard_dir=tmp_path / "lr")
-    x, y = data()
+    x, y = data(48)
     model.fit(x, y, batch_size=4, epochs=2, callbacks=[logger], verbose=0)  # 2 x 12 steps
     model.fit(x, y, batch_size=4, epochs=3, initial_epoch=2, callbacks=[logger], verbose=0)  # 12 more
     steps = np.arange(36)
@@ -139,7 +128,7 @@ def test_batch_logs_carry_the_rate_of_the_last_step_each_call_covered(steps_per_
     seen = []
     consumer = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.append(logs["learning_rate"]))
     model = tiny_model(STAIRCASE, steps_per_execution)
-    x, y = data()
+    x, y = data(48)
     model.fit(x, y, batch_size=4, epochs=1, callbacks=[LearningRateLogger(), consumer], verbose=0)
     last_steps = np.arange(steps_per_execution - 1, 12, steps_per_execution)
     np.testing.assert_allclose(seen, staircase(last_steps), rtol=1e-6)
@@ -157,7 +146,7 @@ def test_logs_key_none_leaves_the_logs_alone():
 def test_keras_tensorboard_callback_writes_the_per_batch_rate(tmp_path, steps_per_execution):
     # keras.callbacks.TensorBoard needs the tensorboard package: a pinned dependency (requirements.txt), so no skip.
     model = tiny_model(STAIRCASE, steps_per_execution)
-    x, y = data()
+    x, y = data(48)
     board = keras.callbacks.TensorBoard(tmp_path, update_freq="batch", write_graph=False)
     model.fit(x, y, batch_size=4, epochs=2, callbacks=[LearningRateLogger(), board], verbose=0)
     events = read_events(tmp_path / "train", "batch_learning_rate")

@@ -215,13 +215,13 @@ def test_plot_returns_axes_with_the_curves():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"num_steps": 0}, "Argument `num_steps` must be > 0. Received: num_steps=0"),
-        ({"num_steps": 2.5}, "Argument `num_steps` must be > 0. Received: num_steps=2.5"),
+        ({"num_steps": 0}, "Argument `num_steps` must be a positive integer. Received: num_steps=0"),
+        ({"num_steps": 2.5}, "Argument `num_steps` must be a positive integer. Received: num_steps=2.5"),
         ({"min_lr": 0.0}, "Argument `min_lr` must be > 0. Received: min_lr=0.0"),
-        ({"min_lr": 1.0, "max_lr": 0.1}, "Argument `max_lr` must be > min_lr=1. Received: max_lr=0.1"),
-        ({"smoothing": 1.0}, "Argument `smoothing` must be >= 0 and < 1. Received: smoothing=1.0"),
+        ({"min_lr": 1.0, "max_lr": 0.1}, "Argument `max_lr` must be > min_lr (1.0). Received: max_lr=0.1"),
+        ({"smoothing": 1.0}, "Argument `smoothing` must be < 1. Received: smoothing=1.0"),
         ({"diverge_factor": 1}, "Argument `diverge_factor` must be > 1. Received: diverge_factor=1"),
-        ({"max_lr": float("nan")}, "Argument `max_lr` must be > min_lr=1e-07. Received: max_lr=nan"),
+        ({"max_lr": float("nan")}, "Argument `max_lr` must be finite. Received: max_lr=nan"),
     ],
 )
 def test_bad_arguments_raise_value_error(kwargs, message):

@@ -2,7 +2,7 @@
 
 import keras
 
-from . import _checks
+from .. import _checks
 
 
 def warmup_cosine_decay(

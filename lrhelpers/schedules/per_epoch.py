@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from . import _checks
+from .. import _checks
 
 
 @keras.saving.register_keras_serializable(package="lrhelpers")

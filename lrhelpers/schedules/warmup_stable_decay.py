@@ -5,7 +5,7 @@ import math
 import keras
 from keras import ops
 
-from . import _checks
+from .. import _checks
 
 _SHAPES = {
     "linear": lambda p: 1.0 - p,

@@ -1,8 +1,8 @@
-"""Argument checks shared by the schedules.
+"""Argument checks shared by lrhelpers.
 
-Each check returns the value as a plain Python ``int``/``float``/``str`` (so
-``get_config()`` stays JSON-able) or raises a Keras-style ``ValueError`` that
-names the argument and the value received.
+Each check returns the value as a plain Python ``int``/``float``/``str`` (so a
+schedule's ``get_config()`` stays JSON-able) or raises a Keras-style
+``ValueError`` that names the argument and the value received.
 """
 
 import math
@@ -50,6 +50,20 @@ def below(name, value, limit, limit_name=None):
 
 def at_most(name, value, limit, limit_name=None):
     return _compare(name, value, "<=", limit, limit_name)
+
+
+def positive_integer(name, value):
+    """An integer > 0 (a Python or NumPy integer, not a bool)."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value <= 0:
+        _fail(name, repr(value), "a positive integer")
+    return int(value)
+
+
+def digits(name, value):
+    """A number of significant digits for printed learning rates."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or not 1 <= value <= 17:
+        _fail(name, repr(value), "an integer from 1 to 17")
+    return int(value)
 
 
 def positive(name, value):
