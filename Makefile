@@ -24,8 +24,9 @@ run: $(INSTALLED)
 	$(PY) tests/nbtools.py run
 
 # Helper unit tests, nbval regression of every notebook, papermill run of every notebook with fast parameters.
+# Two workers; --dist loadfile keeps each notebook's cells (one kernel) on one worker.
 test: $(INSTALLED)
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses 2 --dist loadfile
 
 lab: $(INSTALLED)
 	$(VENV)/bin/jupyter lab notebooks/
