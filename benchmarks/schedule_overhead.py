@@ -101,10 +101,8 @@ def variants():
         return [keras.callbacks.LambdaCallback(on_train_batch_begin=set_rate)]
 
     out.append(Variant("per-batch Python callback", "callback", callbacks=lambda_callback))
-    scheduler = getattr(lrhelpers, "BatchLearningRateScheduler", None)
-    if scheduler is not None:
-        out.append(Variant("lrhelpers BatchLearningRateScheduler", "callback",
-                           callbacks=lambda model: [scheduler(lambda step, lr: decay_rule(step))]))
+    out.append(Variant("lrhelpers BatchLearningRateScheduler", "callback",
+                       callbacks=lambda model: [lrhelpers.BatchLearningRateScheduler(lambda step, lr: decay_rule(step))]))
     out.append(Variant("constant LR, run_eagerly=True", "eager", run_eagerly=True))
     out.append(Variant("keras ExponentialDecay, run_eagerly=True", "eager",
                        keras.optimizers.schedules.ExponentialDecay(LR, 1000, 0.5), run_eagerly=True))
