@@ -22,6 +22,14 @@ rounds, and the ratio is against the constant learning rate compiled the same
 way (graph rows against the constant in graph mode, XLA rows against the
 constant under XLA, eager rows against the constant in graph mode).
 
+Training steps of a few milliseconds scatter by a few percent between
+otherwise identical runs, more than a schedule costs. So the script also
+measures the schedule alone: a compiled step that only advances a step counter
+and evaluates the learning rate, for every schedule and for the constant,
+interleaved in the same way; the difference is what the schedule adds to every
+training step, reported in microseconds and as a share of each model's
+constant-LR step.
+
 Writes ``schedule_overhead.md`` (the Markdown table with the machine it ran
 on), ``schedule_overhead.png`` (a bar chart) and ``schedule_overhead.json``
 (raw times) to OUTPUT_DIR, by default build/benchmarks/ (not committed).
@@ -227,6 +235,54 @@ def measure(model_name, steps, rounds, batch_size, quick=False, log=print):
     ]
 
 
+def schedule_cost(rounds, calls):
+    """Median microseconds per call of a compiled step that advances a counter and evaluates
+    each graph-mode schedule; the constant learning rate's is the baseline."""
+    step = tf.Variable(0, dtype=tf.int64)
+
+    def compiled(learning_rate):
+        @tf.function
+        def one_step():
+            step.assign_add(1)
+            return learning_rate(step) if callable(learning_rate) else tf.constant(learning_rate)
+
+        one_step()  # trace before timing
+        return one_step
+
+    steps = {v.name: compiled(v.learning_rate) for v in variants() if v.group in ("reference", "keras", "lrhelpers")}
+    times = {name: [] for name in steps}
+    for r in range(rounds):
+        for name in steps if r % 2 == 0 else list(steps)[::-1]:
+            start = time.perf_counter()
+            for _ in range(calls):
+                steps[name]()
+            times[name].append((time.perf_counter() - start) / calls * 1e6)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def cost_markdown(cost, results):
+    """The schedule-only table: microseconds added per step and share of each model's constant-LR step."""
+    models = list(results)
+    constant_ms = {m: next(r["ms_per_step"] for r in results[m] if r["variant"] == "constant LR") for m in models}
+    baseline = cost["constant LR"]
+    lines = [
+        "| schedule | µs per step over a constant | " + " | ".join(f"share of the {m.upper()} step" for m in models) + " |",
+        "|---|---:|" + "---:|" * len(models),
+    ]
+    for name, us in cost.items():
+        if name == "constant LR":
+            continue
+        extra = us - baseline
+        lines.append(f"| {name} | {extra:.1f} | " + " | ".join(f"{extra / (10 * constant_ms[m]):.2f}%" for m in models) + " |")
+    lines.append("")
+    lines.append(
+        f"Schedule alone: median over the rounds of a compiled step that only advances the step counter and evaluates "
+        f"the learning rate ({baseline:.1f} µs with a constant), minus that constant step; share: that difference "
+        "divided by the model's constant-LR training step above."
+    )
+    return "\n".join(lines) + "\n"
+
+
 def machine():
     cpu = platform.processor() or "unknown CPU"
     try:
@@ -319,19 +375,24 @@ def main(argv=None):
     print(f"{info['cpu']}, {info['cores']} cores, TensorFlow {info['tensorflow']}, Keras {info['keras']}")
     started = time.perf_counter()
     results = {m: measure(m, args.steps, args.rounds, args.batch_size, args.quick) for m in args.models}
-    table = markdown(results, info, args)
+    cost = schedule_cost(args.rounds, calls=50 if args.quick else 2000)
+    table = markdown(results, info, args) + "\n" + cost_markdown(cost, results)
 
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "schedule_overhead.md").write_text(table)
     (args.output / "schedule_overhead.json").write_text(
         json.dumps({"machine": info, "arguments": {k: v for k, v in vars(args).items() if k != "output"},
-                    "results": results}, indent=1))
+                    "results": results, "schedule_us_per_call": cost}, indent=1))
     bar_chart(results, args.output / "schedule_overhead.png")
     print()
     print(table)
     slow = [r["variant"] for m in results for r in results[m]
             if r["group"] == "lrhelpers" and r["ratio"] > 1.02]
     print(f"lrhelpers schedules over 2% slower than a constant LR: {', '.join(sorted(set(slow))) or 'none'}")
+    constant_ms = min(r["ms_per_step"] for m in results for r in results[m] if r["variant"] == "constant LR")
+    costly = [name for name, us in cost.items()
+              if name.startswith("lrhelpers") and us - cost["constant LR"] > 20 * constant_ms]
+    print(f"lrhelpers schedules whose own cost is over 2% of the fastest constant-LR step: {', '.join(costly) or 'none'}")
     print(f"wrote {args.output}/schedule_overhead.{{md,png,json}} in {time.perf_counter() - started:.0f} s")
 
 
