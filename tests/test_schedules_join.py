@@ -33,3 +33,21 @@ def test_each_schedule_sees_the_steps_since_its_boundary():
     assert_lr_close(values, join_reference(functions, boundaries, steps))
     # at each boundary the next schedule starts from its own step 0
     assert_lr_close(values[[9, 10, 59, 60]], [0.09, 0.1, 0.1 * 0.5 ** (49 / 25), 0.02])
+
+
+def test_editing_the_config_leaves_the_schedule_alone():
+    schedules = [
+        keras.optimizers.schedules.PolynomialDecay(0.0, 10, 0.1),
+        keras.optimizers.schedules.ExponentialDecay(0.1, 25, 0.5),
+    ]
+    join = Join(schedules, [10])
+    steps = np.arange(0, 40)
+    before = lr_values(join, steps)
+    config = join.get_config()
+    config["boundaries"][0] = 30
+    config["boundaries"].append(35)
+    config["schedules"].pop()
+    assert join.boundaries == [10]
+    assert len(join.schedules) == 2
+    np.testing.assert_array_equal(lr_values(join, steps), before)
+    assert join.get_config()["boundaries"] == [10]

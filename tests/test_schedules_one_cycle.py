@@ -55,3 +55,20 @@ def test_three_phases_come_back_to_the_start_value():
     max_lr, total = 0.1, 100  # phases end at steps 29, 58 and 99
     values = lr_values(OneCycle(max_lr, total, three_phase=True), [0, 29, 58, 99])
     assert_lr_close(values, [max_lr / 25, max_lr, max_lr / 25, max_lr / 25 / 1e4])
+
+
+def test_a_phase_may_be_shorter_than_one_step_as_in_pytorch():
+    # the rise ends at step 0.15 * 10 - 1 = 0.5: accepted, as OneCycleLR does
+    max_lr, total = 0.1, 10
+    values = lr_values(OneCycle(max_lr, total, 0.15), [0, 0.5, 9])
+    assert_lr_close(values, [max_lr / 25, max_lr, max_lr / 25 / 1e4])
+
+
+@pytest.mark.parametrize(
+    "pct, three_phase", [(0.1, False), (0.05, False), (0.55, True)]
+)
+def test_each_phase_must_end_after_the_previous_one(pct, three_phase):
+    # 0.1 * 10 - 1 = 0: the rise would end at step 0; three phases with
+    # pct_start=0.55 would end the second phase (step 9) at the last step
+    with pytest.raises(ValueError, match="end strictly after the previous one"):
+        OneCycle(0.1, 10, pct, three_phase=three_phase)

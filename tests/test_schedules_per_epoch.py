@@ -37,3 +37,15 @@ def test_schedule_of_the_epoch(smooth):
     epochs = steps / 25 if smooth else steps // 25
     values = lr_values(PerEpoch(per_epoch, 25, smooth), steps)
     assert_lr_close(values, 0.1 * 0.5 ** (epochs / 2))
+
+
+def test_editing_the_config_leaves_the_schedule_alone():
+    schedule = PerEpoch(VALUES, 10)
+    steps = np.arange(0, 60)
+    before = lr_values(schedule, steps)
+    config = schedule.get_config()
+    config["schedule_or_values"][0] = 1.0
+    config["schedule_or_values"].append(0.5)
+    assert schedule.schedule_or_values == VALUES
+    np.testing.assert_array_equal(lr_values(schedule, steps), before)
+    assert schedule.get_config()["schedule_or_values"] == VALUES

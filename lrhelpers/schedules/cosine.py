@@ -17,6 +17,15 @@ def warmup_cosine_decay(
         lr = min + (peak - min) * (1 + cos(pi * (step - W) / D)) / 2  step < W + D
         lr = min                                                    afterwards
 
+    Unlike the other schedules of ``lrhelpers.schedules``, the result is Keras'
+    own ``CosineDecay``, which chooses between warmup and decay with
+    ``ops.cond`` and so takes a scalar step only. That is all an optimizer
+    passes it, and ``lrhelpers.lr_values`` maps it over an array of steps
+    with ``keras.ops.vectorized_map``. To call one schedule on a tensor of
+    steps of any shape, use the vectorised equivalent
+    ``WarmupStableDecay(peak, W, 0, D, min, "cosine")``, which gives the same
+    values to float32 rounding.
+
     Args:
         peak_learning_rate: > 0.
         warmup_steps: ``W``, >= 0.
@@ -31,12 +40,16 @@ def warmup_cosine_decay(
         >>> [round(float(schedule(step)), 4) for step in (0, 5, 10, 55, 100)]
         [0.01, 0.055, 0.1, 0.055, 0.01]
     """
-    peak = _checks.positive("peak_learning_rate", peak_learning_rate)
-    floor = _checks.at_most(
-        "min_learning_rate",
-        _checks.non_negative("min_learning_rate", min_learning_rate),
-        peak,
-        "peak_learning_rate",
+    # CosineDecay computes in the dtype of its arguments: Python ints would
+    # make it work in int32, so the learning rates go to it as floats.
+    peak = float(_checks.positive("peak_learning_rate", peak_learning_rate))
+    floor = float(
+        _checks.at_most(
+            "min_learning_rate",
+            _checks.non_negative("min_learning_rate", min_learning_rate),
+            peak,
+            "peak_learning_rate",
+        )
     )
     return keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=floor,

@@ -63,7 +63,7 @@ class Join(keras.optimizers.schedules.LearningRateSchedule):
             "schedules": [
                 keras.saving.serialize_keras_object(s) for s in self.schedules
             ],
-            "boundaries": self.boundaries,
+            "boundaries": list(self.boundaries),
         }
 
     @classmethod

@@ -30,7 +30,10 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
         max_learning_rate: the peak, >= 0.
         total_steps: length of the cycle, > 0.
         pct_start: fraction of the cycle spent rising, 0 < pct_start < 1;
-            every phase must last more than one step.
+            each phase must end strictly after the one before it (the rise
+            after step 0), i.e. ``pct_start * N > 1`` and, with three phases,
+            ``2 * (pct_start * N - 1) < N - 1``. A phase may be shorter than
+            one step, as in PyTorch.
         div_factor: ``start = max_learning_rate / div_factor``, >= 1.
         final_div_factor: ``end = start / final_div_factor``, >= 1.
         anneal_strategy: ``"cos"`` or ``"linear"``.
@@ -79,8 +82,9 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
         ends = [knot[0] for knot in self._knots]
         if any(b <= a for a, b in zip(ends, ends[1:])):
             raise ValueError(
-                "Argument `pct_start` must give every phase of the cycle more "
-                f"than one step; the phases end at steps {ends[1:]} with "
+                "Argument `pct_start` must make each phase of the cycle end "
+                "strictly after the previous one (the first after step 0); "
+                f"the phases end at steps {ends[1:]} with "
                 f"total_steps={self.total_steps}, three_phase={self.three_phase}. "
                 f"Received: pct_start={self.pct_start}"
             )

@@ -66,7 +66,9 @@ class PerEpoch(keras.optimizers.schedules.LearningRateSchedule):
 
     def get_config(self):
         values = self.schedule_or_values
-        if not isinstance(values, list):
+        if isinstance(values, list):
+            values = list(values)  # a copy: editing the config leaves self alone
+        else:
             values = keras.saving.serialize_keras_object(values)
         return {
             "schedule_or_values": values,
