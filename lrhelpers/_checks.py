@@ -9,6 +9,7 @@ import math
 import numbers
 import operator
 
+import numpy as np
 from keras.optimizers.schedules import LearningRateSchedule
 
 
@@ -89,4 +90,18 @@ def boolean(name, value):
 def schedule(name, value):
     if not isinstance(value, LearningRateSchedule):
         _fail(name, value, "a keras.optimizers.schedules.LearningRateSchedule")
+    return value
+
+
+def steps(name, value, *, non_negative=False, non_empty=False):
+    """A 1-D sequence of integer optimizer steps, returned as a NumPy array.
+
+    ``non_negative`` also rejects steps below 0, ``non_empty`` an empty sequence.
+    """
+    value = np.asarray(value)
+    if (value.ndim != 1 or value.dtype.kind not in "iu" or (non_empty and value.size == 0)
+            or (non_negative and (value < 0).any())):
+        requirement = "a {}1-D sequence of {}integers".format(
+            "non-empty " if non_empty else "", "non-negative " if non_negative else "")
+        _fail(name, repr(value), requirement)
     return value

@@ -117,12 +117,7 @@ def plot_schedule(schedules, steps, *, ax=None, log_scale=False, steps_per_epoch
         >>> ax = plot_schedule({"staircase": decay}, range(200), log_scale=True, annotate=True)
         >>> ax = plot_schedule(decay, range(200), recorded=logger, xaxis="step", steps_per_epoch=50)
     """
-    steps = np.asarray(steps)
-    if steps.ndim != 1 or steps.size == 0 or steps.dtype.kind not in "iu":
-        raise ValueError(
-            "Argument `steps` must be a non-empty 1-D sequence of integers. "
-            f"Received: steps={steps!r}"
-        )
+    steps = _checks.steps("steps", steps, non_empty=True)
     if steps_per_epoch is not None:
         steps_per_epoch = _checks.positive_integer("steps_per_epoch", steps_per_epoch)
     if xaxis is None:

@@ -29,19 +29,13 @@ def _settable_optimizer(model):
 
 def _split(batch):
     """(x, y, sample_weight) from a dataset element, as Keras' fit unpacks it."""
-    if isinstance(batch, (tuple, list)):
-        if len(batch) == 1:
-            return batch[0], None, None
-        if len(batch) == 2:
-            return batch[0], batch[1], None
-        if len(batch) == 3:
-            return tuple(batch)
-    if isinstance(batch, dict) or not isinstance(batch, (tuple, list)):
-        return batch, None, None
-    raise ValueError(
-        "Argument `dataset` must yield batches `x`, `(x, y)` or `(x, y, sample_weight)`. "
-        f"Received: a batch of {len(batch)} elements"
-    )
+    try:
+        return keras.utils.unpack_x_y_sample_weight(batch)
+    except ValueError:  # Keras' message prints the whole batch
+        raise ValueError(
+            "Argument `dataset` must yield batches `x`, `(x, y)` or `(x, y, sample_weight)`. "
+            f"Received: a batch of {len(batch)} elements"
+        ) from None
 
 
 def _batches(dataset):
@@ -73,18 +67,20 @@ class RangeTestResult:
             against ``log(lr)``) before its minimum.
         min_loss_lr: the learning rate of the lowest smoothed loss. One tenth
             of it is the other common rule of thumb.
+        suggested_index, min_loss_index: the indices of those two rates in
+            ``learning_rates``.
         diverged: whether the test stopped early because the loss blew up.
         min_lr, max_lr, num_steps: the sweep that was asked for.
     """
 
-    def __init__(self, learning_rates, losses, smoothed_losses, suggested_index, diverged,
-                 min_lr, max_lr, num_steps):
+    def __init__(self, learning_rates, losses, smoothed_losses, suggested_index, min_loss_index,
+                 diverged, min_lr, max_lr, num_steps):
         self.learning_rates = np.asarray(learning_rates, dtype=np.float64)
         self.losses = np.asarray(losses, dtype=np.float64)
         self.smoothed_losses = np.asarray(smoothed_losses, dtype=np.float64)
         self.suggested_index = int(suggested_index)
         self.suggested_lr = float(self.learning_rates[self.suggested_index])
-        self.min_loss_index = int(np.nanargmin(self.smoothed_losses))
+        self.min_loss_index = int(min_loss_index)
         self.min_loss_lr = float(self.learning_rates[self.min_loss_index])
         self.diverged = bool(diverged)
         self.min_lr = min_lr
@@ -167,13 +163,15 @@ def _centred_average(values, smoothing):
 
 
 def _suggest(log_lrs, smoothed):
-    """Index of the steepest descent of the smoothed loss before its minimum."""
-    finite = np.isfinite(smoothed)
-    lowest = int(np.nanargmin(np.where(finite, smoothed, np.nan)))
+    """(index of the steepest descent before the minimum, index of the minimum) of the smoothed loss.
+
+    ``smoothed`` is NaN where the loss was not finite, and finite elsewhere.
+    """
+    lowest = int(np.nanargmin(smoothed))
     if lowest < 2:  # no descent to speak of: the lowest point itself
-        return lowest
+        return lowest, lowest
     slopes = np.gradient(smoothed[: lowest + 1], log_lrs[: lowest + 1])
-    return int(np.argmin(slopes))
+    return int(np.argmin(slopes)), lowest
 
 
 def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, smoothing=0.9,
@@ -250,8 +248,7 @@ def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, sm
     saved = [(v, keras.ops.convert_to_numpy(v)) for v in
              list(model.variables) + list(optimizer.variables) + list(model.metrics_variables)]
 
-    log_lrs = np.linspace(math.log(min_lr), math.log(max_lr), num_steps) if num_steps > 1 else \
-        np.array([math.log(min_lr)])
+    sweep = np.geomspace(min_lr, max_lr, num_steps)  # exactly min_lr first and max_lr last
     lrs, losses, online = [], [], []
     average, best, diverged = 0.0, math.inf, False
     try:
@@ -261,7 +258,7 @@ def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, sm
                 if batch is None:
                     break
                 x, y, sample_weight = _split(batch)
-            lr = float(math.exp(log_lrs[i]))
+            lr = float(sweep[i])
             optimizer.learning_rate = lr
             logs = model.train_on_batch(x, y, sample_weight=sample_weight, return_dict=True)
             loss = float(logs["loss"])
@@ -289,5 +286,5 @@ def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, sm
         kept = np.minimum(kept, diverge_factor * best)
     smoothed = np.full(len(losses), np.nan)
     smoothed[:finite] = _centred_average(kept, smoothing)
-    index = _suggest(log_lrs[: len(losses)], smoothed)
-    return RangeTestResult(lrs, losses, smoothed, index, diverged, min_lr, max_lr, num_steps)
+    suggested, lowest = _suggest(np.log(lrs), smoothed)
+    return RangeTestResult(lrs, losses, smoothed, suggested, lowest, diverged, min_lr, max_lr, num_steps)

@@ -2,8 +2,6 @@
 
 from collections.abc import Mapping
 
-import numpy as np
-
 from . import _checks
 from .evaluate import lr_values
 from .logger import LearningRateLogger
@@ -13,6 +11,25 @@ def _recorded_cells(logger, steps, digits):
     """The logger's learning rate at each step ("-" where it recorded none; the last record wins)."""
     recorded = dict(zip(logger.steps.tolist(), logger.learning_rates.tolist()))
     return [f"{recorded[int(s)]:.{digits}g}" if int(s) in recorded else "-" for s in steps]
+
+
+def _check_column_names(schedules, reserved):
+    """Each key of ``schedules`` must head a column of its own: a clash would overwrite a column."""
+    seen = {}
+    for key in schedules:
+        name = str(key)
+        if name in reserved:
+            raise ValueError(
+                f"Argument `schedules` must not have a key named {name!r}: the table already has a "
+                f"{name!r} column (its columns are {', '.join(map(repr, reserved))}, then one per key). "
+                f"Received: schedules with the key {key!r}"
+            )
+        if name in seen:
+            raise ValueError(
+                "Argument `schedules` must have keys that give different column names. "
+                f"Received: schedules with the keys {seen[name]!r} and {key!r}, both named {name!r}"
+            )
+        seen[name] = key
 
 
 def lr_table(schedules, steps, *, steps_per_epoch=None, digits=6):
@@ -33,6 +50,9 @@ def lr_table(schedules, steps, *, steps_per_epoch=None, digits=6):
         steps: the optimizer steps to tabulate (non-negative integers).
         steps_per_epoch: when given, adds ``epoch`` and ``batch`` columns
             (``step // steps_per_epoch`` and ``step % steps_per_epoch``).
+            Column names must not repeat: a key of ``schedules`` named
+            ``step`` (or ``epoch``/``batch`` with ``steps_per_epoch``), or
+            two keys with the same ``str()``, raise a ``ValueError``.
         digits: significant digits of each learning rate.
 
     Returns:
@@ -46,12 +66,7 @@ def lr_table(schedules, steps, *, steps_per_epoch=None, digits=6):
           50           0.01
          100          0.001
     """
-    steps = np.asarray(steps)
-    if steps.ndim != 1 or steps.dtype.kind not in "iu" or (steps < 0).any():
-        raise ValueError(
-            "Argument `steps` must be a 1-D sequence of non-negative integers. "
-            f"Received: steps={steps!r}"
-        )
+    steps = _checks.steps("steps", steps, non_negative=True)
     if steps_per_epoch is not None:
         steps_per_epoch = _checks.positive_integer("steps_per_epoch", steps_per_epoch)
     digits = _checks.digits("digits", digits)
@@ -64,6 +79,7 @@ def lr_table(schedules, steps, *, steps_per_epoch=None, digits=6):
     if steps_per_epoch is not None:
         columns["epoch"] = [str(int(s) // steps_per_epoch) for s in steps]
         columns["batch"] = [str(int(s) % steps_per_epoch) for s in steps]
+    _check_column_names(schedules, reserved=list(columns))
     for name, schedule in schedules.items():
         if isinstance(schedule, LearningRateLogger):
             columns[str(name)] = _recorded_cells(schedule, steps, digits)

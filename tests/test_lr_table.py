@@ -38,7 +38,8 @@ def test_digits_controls_significant_figures():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"steps": [-1, 0]}, "Argument `steps` must be a 1-D sequence of non-negative integers"),
+        ({"steps": [-1, 0]}, r"Argument `steps` must be a 1-D sequence of non-negative integers. Received: steps=array\(\[-1,  0\]\)"),
+        ({"steps": [[0, 1]]}, "Argument `steps` must be a 1-D sequence of non-negative integers"),
         ({"steps": [0.5]}, "Argument `steps` must be"),
         ({"steps": [0], "steps_per_epoch": 0}, r"Argument `steps_per_epoch` must be a positive integer. Received: steps_per_epoch=0"),
         ({"steps": [0], "digits": 0}, r"Argument `digits` must be an integer from 1 to 17. Received: digits=0"),
@@ -47,6 +48,40 @@ def test_digits_controls_significant_figures():
 def test_bad_arguments_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
         lr_table(STAIRCASE, **kwargs)
+
+
+def test_no_steps_give_the_header_only():
+    assert lr_table(STAIRCASE, np.arange(0)) == "step  learning_rate"
+
+
+@pytest.mark.parametrize(
+    "schedules, steps_per_epoch, message",
+    [
+        ({"step": STAIRCASE}, None, "must not have a key named 'step'"),
+        ({"lr": STAIRCASE, "epoch": 0.1}, 25, "must not have a key named 'epoch'"),
+        ({"batch": STAIRCASE}, 25, "must not have a key named 'batch'"),
+        ({1: STAIRCASE, "1": 0.1}, None, "Received: schedules with the keys 1 and '1', both named '1'"),
+    ],
+)
+def test_a_key_that_would_overwrite_a_column_raises(schedules, steps_per_epoch, message):
+    with pytest.raises(ValueError, match=message):
+        lr_table(schedules, [0, 3, 7], steps_per_epoch=steps_per_epoch)
+
+
+def test_exact_message_for_a_key_named_step():
+    with pytest.raises(ValueError) as info:
+        lr_table({"step": STAIRCASE}, [0, 3, 7])
+    assert str(info.value) == (
+        "Argument `schedules` must not have a key named 'step': the table already has a 'step' column "
+        "(its columns are 'step', then one per key). Received: schedules with the key 'step'"
+    )
+
+
+def test_epoch_and_batch_are_free_names_without_steps_per_epoch():
+    assert lr_table({"epoch": 0.5, "batch": 0.25}, [0]) == (
+        "step  epoch  batch\n"
+        "   0    0.5   0.25"
+    )
 
 
 def test_a_logger_column_shows_the_recorded_rates_next_to_the_plan():

@@ -99,36 +99,112 @@ def test_restore_false_leaves_the_trained_state():
     assert int(model.optimizer.iterations) == 5
 
 
-def test_sweep_is_exponential_and_suggestion_lies_inside_it():
+def centred_average(losses, smoothing):
+    """The documented smoothing, written as a matrix of weights ``smoothing ** |i - j|``."""
+    weights = smoothing ** np.abs(np.subtract.outer(np.arange(len(losses)), np.arange(len(losses))))
+    return weights @ losses / weights.sum(axis=1)
+
+
+def steepest_descent_index(learning_rates, smoothed):
+    """Where the smoothed loss falls fastest against log(lr), before its minimum."""
+    lowest = int(np.argmin(smoothed))
+    slopes = np.gradient(smoothed[: lowest + 1], np.log(learning_rates[: lowest + 1]))
+    return int(np.argmin(slopes))
+
+
+def test_sweep_is_exponential_and_suggestion_is_the_steepest_descent():
     model = model_with_state(keras.optimizers.SGD(0.01))
     result = lr_range_test(model, dataset(), min_lr=1e-4, max_lr=0.1, num_steps=50)
 
     assert isinstance(result, RangeTestResult)
     assert not result.diverged
     assert result.steps == 50  # the dataset (16 batches) is started over to reach 50
-    np.testing.assert_allclose(result.learning_rates, np.geomspace(1e-4, 0.1, 50), rtol=1e-12)
-    assert 1e-4 <= result.suggested_lr <= 0.1
-    assert result.suggested_lr in result.learning_rates
-    assert result.learning_rates[0] <= result.min_loss_lr <= result.learning_rates[-1]
+    np.testing.assert_array_equal(result.learning_rates, np.geomspace(1e-4, 0.1, 50))
+    assert result.learning_rates[0] == 1e-4 and result.learning_rates[-1] == 0.1  # exactly the ends asked for
+    cap = 4.0 * reference_average(result.losses, 0.9).min()  # losses above the divergence threshold are clipped
+    np.testing.assert_allclose(result.smoothed_losses, centred_average(np.minimum(result.losses, cap), 0.9),
+                               rtol=1e-12)
+    assert result.min_loss_index == int(np.argmin(result.smoothed_losses))
+    assert result.min_loss_index >= 2
+    expected = steepest_descent_index(result.learning_rates, result.smoothed_losses)
+    assert result.suggested_index == expected
+    assert result.suggested_lr == result.learning_rates[expected]
     # on this easy regression the loss falls: the suggestion is where it falls fastest, before the minimum
     assert result.suggested_lr <= result.min_loss_lr
     assert result.smoothed_losses[result.min_loss_index] < result.smoothed_losses[0]
 
 
+def range_test_on(losses, smoothing=0.9):
+    """lr_range_test over 1e-3 .. 1e-1 with train_on_batch returning ``losses``, one per batch."""
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.1), loss="mse")
+    fake_losses(model, losses)
+    ds = tf.data.Dataset.from_tensor_slices((np.zeros((len(losses), 1)), np.zeros((len(losses), 1)))).batch(1)
+    return lr_range_test(model, ds, min_lr=1e-3, max_lr=1e-1, num_steps=len(losses), smoothing=smoothing,
+                         diverge_factor=1e9)
+
+
+@pytest.mark.parametrize("name, losses", [("flat", np.ones(30)), ("rising", np.linspace(1, 2, 30))])
+def test_without_a_descent_the_suggestion_is_the_lowest_loss_at_the_first_rate(name, losses):
+    result = range_test_on(losses)
+    assert result.min_loss_index == 0
+    assert result.suggested_index == 0
+    assert result.suggested_lr == result.min_loss_lr == 1e-3
+
+
+def test_suggestion_is_the_steepest_descent_of_a_known_curve():
+    # Falls fastest at step 12 (tanh), flat from about step 20, rises after step 24: the
+    # smoothed minimum lies inside the sweep and the steepest smoothed slope near step 12.
+    steps = np.arange(40)
+    losses = 2.0 - np.tanh((steps - 12) / 3.0) + 0.01 * np.maximum(steps - 24, 0) ** 2
+    result = range_test_on(losses)
+    lrs = np.geomspace(1e-3, 1e-1, 40)
+    smoothed = centred_average(losses, 0.9)
+    np.testing.assert_allclose(result.smoothed_losses, smoothed, rtol=1e-12)
+    assert result.min_loss_index == int(np.argmin(smoothed)) > 12
+    expected = steepest_descent_index(lrs, smoothed)
+    assert abs(expected - 12) <= 1
+    assert result.suggested_index == expected
+    assert result.suggested_lr == lrs[expected]
+
+
 @pytest.mark.parametrize("seed", range(5))
-def test_suggestion_inside_the_swept_range_for_any_loss_curve(seed, monkeypatch):
-    """Whatever the losses (noise, flat, rising), the suggestion is one of the swept rates."""
-    rng = np.random.default_rng(seed)
-    curves = [rng.random(30), np.ones(30), np.linspace(1, 2, 30), np.linspace(2, 1, 30)]
-    for losses in curves:
-        model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
-        model.compile(keras.optimizers.SGD(0.1), loss="mse")
-        values = iter(losses)
-        monkeypatch.setattr(model, "train_on_batch", lambda *a, **k: {"loss": float(next(values))})
-        ds = tf.data.Dataset.from_tensor_slices((np.zeros((30, 1)), np.zeros((30, 1)))).batch(1)
-        result = lr_range_test(model, ds, min_lr=1e-3, max_lr=1e-1, num_steps=30, diverge_factor=1e9)
-        assert 1e-3 <= result.suggested_lr <= 1e-1 * (1 + 1e-12)
-        assert result.suggested_lr in result.learning_rates
+def test_suggestion_for_noisy_losses_is_the_steepest_smoothed_descent(seed):
+    losses = np.random.default_rng(seed).random(30)
+    result = range_test_on(losses)
+    lrs = np.geomspace(1e-3, 1e-1, 30)
+    smoothed = centred_average(losses, 0.9)
+    lowest = int(np.argmin(smoothed))
+    assert result.min_loss_index == lowest
+    expected = lowest if lowest < 2 else steepest_descent_index(lrs, smoothed)
+    assert result.suggested_index == expected
+    assert result.suggested_lr == lrs[expected]
+    assert result.learning_rates[0] == 1e-3 and result.learning_rates[-1] == 1e-1
+
+
+def test_batches_are_unpacked_as_fit_does():
+    calls = []
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.1), loss="mse")
+
+    def train_on_batch(x, y=None, sample_weight=None, **kwargs):
+        calls.append((x, y, sample_weight))
+        return {"loss": 1.0}
+
+    model.train_on_batch = train_on_batch
+    x, y, w = np.zeros((1, 1)), np.ones((1, 1)), np.full((1,), 2.0)
+    for batch, expected in [([x], (x, None, None)), ((x, y), (x, y, None)), ((x, y, w), (x, y, w)),
+                            (x, (x, None, None))]:
+        calls.clear()
+        lr_range_test(model, iter([batch]), num_steps=1)
+        assert len(calls) == 1
+        assert all(a is b for a, b in zip(calls[0], expected))
+    with pytest.raises(ValueError) as info:
+        lr_range_test(model, iter([(x, y, w, w)]), num_steps=1)
+    assert str(info.value) == (
+        "Argument `dataset` must yield batches `x`, `(x, y)` or `(x, y, sample_weight)`. "
+        "Received: a batch of 4 elements"
+    )
 
 
 def test_losses_are_per_batch_not_the_running_mean():
