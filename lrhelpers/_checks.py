@@ -60,6 +60,13 @@ def positive_integer(name, value):
     return int(value)
 
 
+def non_negative_integer(name, value):
+    """An integer >= 0 (a Python or NumPy integer, not a bool)."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 0:
+        _fail(name, repr(value), "a non-negative integer")
+    return int(value)
+
+
 def digits(name, value):
     """A number of significant digits for printed learning rates."""
     if not isinstance(value, numbers.Integral) or isinstance(value, bool) or not 1 <= value <= 17:

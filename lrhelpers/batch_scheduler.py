@@ -5,7 +5,7 @@ import warnings
 import keras
 import numpy as np
 
-from .logger import _schedule_of
+from ._optimizer import has_settable_learning_rate, schedule_of
 
 
 class BatchLearningRateScheduler(keras.callbacks.Callback):
@@ -21,8 +21,9 @@ class BatchLearningRateScheduler(keras.callbacks.Callback):
     ``LearningRateSchedule`` object would be evaluated at for that update.
 
     The optimizer must have a plain (float) learning rate: one built with a
-    ``LearningRateSchedule`` computes its rate and cannot be set, and the
-    callback raises a ``TypeError`` at the start of ``fit``. With
+    ``LearningRateSchedule`` or a callable (``learning_rate=lambda: ...``)
+    computes its rate and cannot be set, and the callback raises a
+    ``TypeError`` at the start of ``fit``. With
     ``steps_per_execution=N > 1`` Keras runs N steps per callback call, so the
     rate can only change every N steps (``schedule`` is called with steps
     0, N, 2N, ...); the callback warns.
@@ -49,7 +50,7 @@ class BatchLearningRateScheduler(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         optimizer = self.model.optimizer
-        schedule = _schedule_of(optimizer)
+        schedule = schedule_of(optimizer)
         if schedule is not None:
             raise TypeError(
                 "BatchLearningRateScheduler sets the optimizer's learning rate before every "
@@ -58,7 +59,17 @@ class BatchLearningRateScheduler(keras.callbacks.Callback):
                 "float `learning_rate` and let the callback's function compute it, or drop the "
                 "callback: the schedule object already changes the rate at every step."
             )
-        steps_per_execution = int(getattr(self.model, "steps_per_execution", 1) or 1)
+        if not has_settable_learning_rate(optimizer):
+            inner = getattr(optimizer, "inner_optimizer", optimizer)
+            raise TypeError(
+                "BatchLearningRateScheduler sets the optimizer's learning rate before every "
+                "batch, but this optimizer's learning rate is a "
+                f"{type(getattr(inner, '_learning_rate', None)).__name__} (a callable "
+                "learning rate), which is computed when it is read and cannot be set. "
+                "Compile with a float `learning_rate` and let the callback's function "
+                "compute it."
+            )
+        steps_per_execution = int(self.model.steps_per_execution)
         if steps_per_execution > 1:
             warnings.warn(
                 f"BatchLearningRateScheduler: the model was compiled with "

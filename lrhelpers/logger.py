@@ -7,24 +7,10 @@ import keras
 import numpy as np
 
 from . import _checks
+from ._optimizer import has_settable_learning_rate, schedule_of
 from .evaluate import lr_values
 
 CSV_HEADER = "step,epoch,batch,learning_rate"
-
-
-def _schedule_of(optimizer):
-    """The optimizer's LearningRateSchedule, or None when its LR is a plain value."""
-    optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # LossScaleOptimizer
-    schedule = getattr(optimizer, "_learning_rate", None)
-    if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
-        return schedule
-    return None
-
-
-def _is_plain_variable(optimizer):
-    """True when the learning rate is stored in a variable (not a schedule or a callable)."""
-    optimizer = getattr(optimizer, "inner_optimizer", optimizer)
-    return isinstance(getattr(optimizer, "_learning_rate", None), keras.Variable)
 
 
 def _csv_number(value):
@@ -162,6 +148,7 @@ class LearningRateLogger(keras.callbacks.Callback):
         self._csv_started = False
         self._events = None
         self._warned_order = False
+        self._schedule = None
 
     @property
     def steps(self):
@@ -194,8 +181,10 @@ class LearningRateLogger(keras.callbacks.Callback):
             self._csv_started = True
         if self.tensorboard_dir is not None and self._events is None:
             self._events = _ScalarEventWriter(self.tensorboard_dir, "learning_rate")
-        elif self._events is not None:
-            self._events.flush()
+        elif self._events is not None:  # a previous fit ended with an exception: on_train_end
+            self._events.flush()        # did not flush the events of its last epoch
+        # The optimizer is fixed for the whole fit: look its schedule up once.
+        self._schedule = schedule_of(self.model.optimizer)
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = int(epoch)
@@ -217,13 +206,17 @@ class LearningRateLogger(keras.callbacks.Callback):
         optimizer = self.model.optimizer
         self._first_step = int(optimizer.iterations)
         self._first_batch = int(batch)
-        self._lr_before_update = float(optimizer.learning_rate)
+        if self._schedule is None:
+            # A plain or callable learning rate: read it before the update. (For a
+            # schedule, optimizer.learning_rate would evaluate it for nothing: the
+            # rates are computed from the steps at batch end.)
+            self._lr_before_update = float(optimizer.learning_rate)
 
     def on_train_batch_end(self, batch, logs=None):
         optimizer = self.model.optimizer
         end = int(optimizer.iterations)
         covered = np.arange(self._first_step, end)
-        schedule = _schedule_of(optimizer)
+        schedule = self._schedule
         if schedule is None:
             trained_with = np.full(covered.shape, self._lr_before_update)
             self._check_order(optimizer)
@@ -248,7 +241,7 @@ class LearningRateLogger(keras.callbacks.Callback):
             self._print_reached(covered + 1, schedule, optimizer)
 
     def _check_order(self, optimizer):
-        if self._warned_order or not _is_plain_variable(optimizer):
+        if self._warned_order or not has_settable_learning_rate(optimizer):
             return
         now = float(optimizer.learning_rate)
         if now != self._lr_before_update:
@@ -266,6 +259,10 @@ class LearningRateLogger(keras.callbacks.Callback):
         due = iterations[iterations % self.print_every == 0]
         if due.size == 0:
             return
+        # A second evaluation, on the few batches that print, rather than one call
+        # over the covered steps plus the next one: a schedule that only takes
+        # scalar steps (CosineDecay with warmup) would then go through
+        # keras.ops.vectorized_map at every batch, slower and rounding differently.
         if schedule is None:
             upcoming = np.full(due.shape, float(optimizer.learning_rate))
         else:

@@ -6,7 +6,7 @@ import keras
 
 from . import _checks
 from .evaluate import lr_values
-from .logger import _schedule_of
+from ._optimizer import schedule_of
 
 
 def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
@@ -25,23 +25,24 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
         initial_epoch: the epoch ``fit`` starts at.
         steps_per_epoch: optimizer steps (batches) per epoch.
         fix: when True and the numbers differ, also set
-            ``optimizer.iterations`` to ``initial_epoch * steps_per_epoch``.
+            ``optimizer.iterations`` to ``initial_epoch * steps_per_epoch``,
+            except when the counter is ahead by less than one epoch: that is a
+            backup saved inside an epoch (``BackupAndRestore(save_freq=N)``),
+            whose weights already hold those updates, and the counter is left
+            where it is (the warning says so).
 
     Returns:
         True when the counter was where it should be, False when it was not
-        (a warning was issued, and with ``fix=True`` the counter was moved).
+        (a warning was issued, and with ``fix=True`` the counter was moved,
+        unless it was less than one epoch ahead).
 
     Example:
         >>> model.compile(keras.optimizers.SGD(decay), "mse")  # a fresh optimizer: step 0
         >>> check_resume(model, initial_epoch=3, steps_per_epoch=100, fix=True)
         >>> model.fit(x, y, initial_epoch=3, epochs=6)
     """
-    if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, int) or initial_epoch < 0:
-        raise ValueError(
-            "Argument `initial_epoch` must be a non-negative integer. "
-            f"Received: initial_epoch={initial_epoch!r}"
-        )
-    _checks.positive_integer("steps_per_epoch", steps_per_epoch)
+    initial_epoch = _checks.non_negative_integer("initial_epoch", initial_epoch)
+    steps_per_epoch = _checks.positive_integer("steps_per_epoch", steps_per_epoch)
     optimizer = model if isinstance(model, keras.optimizers.Optimizer) else getattr(model, "optimizer", None)
     if optimizer is None:
         raise ValueError(
@@ -57,7 +58,7 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
         f"optimizer.iterations is {actual}, but fit starts at epoch {initial_epoch} with "
         f"{steps_per_epoch} steps per epoch, where it should be {expected}."
     )
-    schedule = _schedule_of(optimizer)
+    schedule = schedule_of(optimizer)
     if schedule is not None:
         lr_actual, lr_expected = (float(v) for v in lr_values(schedule, [actual, expected]))
         message += (
@@ -65,18 +66,34 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
             f"so the next update uses the learning rate of step {actual}, {lr_actual:.6g}, "
             f"instead of {lr_expected:.6g}."
         )
+    mid_epoch = expected < actual < expected + steps_per_epoch
     if actual < expected:
         message += (
             " `initial_epoch` does not move the step counter: a new or recompiled optimizer "
             "starts at 0. Load the optimizer with the model (keras.models.load_model), or set "
             f"`model.optimizer.iterations.assign({expected})` before fit."
         )
+    elif mid_epoch:
+        done = actual - expected
+        message += (
+            f" This is what weights saved {done} of {steps_per_epoch} batches into epoch "
+            f"{initial_epoch} leave, as keras.callbacks.BackupAndRestore(save_freq=N) saves them: "
+            f"fit restarts that epoch at its first batch, so its first {done} batches are "
+            "trained again, while the weights and the step counter keep the updates already "
+            "made. The schedule continues from the step the weights are at, and this fit "
+            f"ends {done} steps later than an uninterrupted one would; nothing needs fixing."
+        )
     else:
         message += (
             f" The optimizer has already made {actual - expected} more updates than the epochs "
             "before initial_epoch hold: pass the initial_epoch training actually stopped at."
         )
-    if fix:
+    if fix and mid_epoch:
+        message += (
+            f" fix=True: optimizer.iterations was left at {actual}: setting it back would make "
+            "the schedule repeat steps the weights have already taken."
+        )
+    elif fix:
         optimizer.iterations.assign(expected)
         message += f" fix=True: optimizer.iterations was set to {expected}."
     warnings.warn(message, stacklevel=2)
@@ -89,13 +106,17 @@ class ResumeCheck(keras.callbacks.Callback):
     The check runs at the first ``on_epoch_begin`` of each ``fit`` call, with
     the epoch ``fit`` really starts at (which includes the one restored by
     ``keras.callbacks.BackupAndRestore``) and ``steps_per_epoch`` (by default
-    the number of batches per epoch that ``fit`` reports).
+    the number of batches per epoch that ``fit`` reports). A backup saved
+    inside an epoch (``BackupAndRestore(save_freq=N)``) leaves the counter
+    ahead of that epoch's start by the batches it had done; the warning
+    explains this, ``ok`` is False, and ``fix=True`` leaves the counter alone.
 
     Args:
         steps_per_epoch: optimizer steps per epoch; None uses ``fit``'s own
             count (``self.params["steps"]``).
         fix: when True, also move ``optimizer.iterations`` to
-            ``initial_epoch * steps_per_epoch`` when they differ.
+            ``initial_epoch * steps_per_epoch`` when they differ (not when it
+            is less than one epoch ahead: see :func:`check_resume`).
 
     Attributes:
         ok: after ``fit``, whether the last check found the counter in place
@@ -108,7 +129,7 @@ class ResumeCheck(keras.callbacks.Callback):
     def __init__(self, steps_per_epoch=None, *, fix=False):
         super().__init__()
         if steps_per_epoch is not None:
-            _checks.positive_integer("steps_per_epoch", steps_per_epoch)
+            steps_per_epoch = _checks.positive_integer("steps_per_epoch", steps_per_epoch)
         self.steps_per_epoch = steps_per_epoch
         self.fix = bool(fix)
         self.ok = None

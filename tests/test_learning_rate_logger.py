@@ -47,6 +47,41 @@ def test_plain_learning_rate_changed_by_a_callback_is_recorded():
     np.testing.assert_allclose(logger.learning_rates, np.repeat([0.5, 0.25, 0.125], 4), rtol=1e-6)
 
 
+class CountingDecay(schedules.ExponentialDecay):
+    """STAIRCASE, counting its eager calls (the train step's traced call is not one)."""
+
+    eager_calls = 0
+
+    def __call__(self, step):
+        import tensorflow as tf
+
+        if tf.executing_eagerly():
+            CountingDecay.eager_calls += 1
+        return super().__call__(step)
+
+
+@pytest.mark.parametrize("steps_per_execution", [1, 4])
+def test_a_schedule_is_evaluated_once_per_batch_call_plus_once_per_printout(capsys, steps_per_execution):
+    model = tiny_model(CountingDecay(0.1, 5, 0.1, staircase=True), steps_per_execution)
+    x, y = data(48)  # 12 steps
+    for print_every, printouts in ((None, 0), (8, 2)):  # steps 0-11, then 12-23: prints at 16 and 24
+        logger = LearningRateLogger(print_every=print_every)
+        CountingDecay.eager_calls = 0
+        model.fit(x, y, batch_size=4, epochs=1, callbacks=[logger], verbose=0)
+        # Not at batch begin: only the batch-end evaluation of the covered steps.
+        assert CountingDecay.eager_calls == 12 // steps_per_execution + printouts
+    np.testing.assert_allclose(logger.learning_rates, staircase(np.arange(12, 24)), rtol=1e-6)
+    assert capsys.readouterr().out.splitlines() == ["iteration  lr"] + [f"{i:>9d}  {staircase(i):.6g}" for i in (16, 24)]
+
+
+def test_a_callable_learning_rate_is_recorded():
+    model = tiny_model(lambda: 0.05)
+    x, y = data(16)
+    logger = LearningRateLogger()
+    model.fit(x, y, batch_size=4, callbacks=[logger], verbose=0)
+    np.testing.assert_allclose(logger.learning_rates, np.full(4, 0.05), rtol=1e-6)
+
+
 @pytest.mark.parametrize("steps_per_execution", [1, 4])
 def test_prints_the_next_learning_rate_every_n_iterations(capsys, steps_per_execution):
     model = tiny_model(STAIRCASE, steps_per_execution)

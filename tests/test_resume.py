@@ -52,7 +52,7 @@ def assert_same_run(resumed_logger, resumed_model, uninterrupted, from_step):
 def test_the_uninterrupted_run_follows_the_schedule(uninterrupted):
     _, logger = uninterrupted
     np.testing.assert_array_equal(logger.steps, np.arange(EPOCHS * STEPS_PER_EPOCH))
-    np.testing.assert_allclose(logger.learning_rates, lr_values(DECAY, logger.steps), rtol=1e-7)
+    np.testing.assert_allclose(logger.learning_rates, 0.1 * 0.5 ** (logger.steps / 8), rtol=1e-6)  # float32
 
 
 def test_save_and_load_model_continues_step_by_step(tmp_path, uninterrupted):
@@ -120,6 +120,33 @@ def test_backup_and_restore_after_a_crash_continues_step_by_step(tmp_path, unint
     assert_same_run(logger, restarted, uninterrupted, from_step=8)
 
 
+def test_a_backup_saved_inside_an_epoch_is_explained_not_blamed_on_initial_epoch(tmp_path):
+    class Crash(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            if int(self.model.optimizer.iterations) == 11:  # epoch 2, batch 3
+                raise RuntimeError("simulated crash")
+
+    backup = tmp_path / "backup"
+    crashed = fresh_model()
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        fit(crashed, LearningRateLogger(), 0, EPOCHS,
+            extra=[keras.callbacks.BackupAndRestore(backup, save_freq=2), Crash()])
+
+    restarted = fresh_model()  # a new process: new model, same backup directory
+    logger, check = LearningRateLogger(), ResumeCheck(fix=True)
+    with pytest.warns(UserWarning) as caught:
+        fit(restarted, logger, 0, EPOCHS, extra=[keras.callbacks.BackupAndRestore(backup, save_freq=2), check])
+    message = "\n".join(str(w.message) for w in caught)
+    # The backup is from step 10, 2 batches into epoch 2: fit restarts epoch 2 at batch 0.
+    assert "optimizer.iterations is 10, but fit starts at epoch 2 with 4 steps per epoch, where it should be 8" in message
+    assert "saved 2 of 4 batches into epoch 2" in message and "BackupAndRestore(save_freq=N)" in message
+    assert "initial_epoch training actually stopped at" not in message
+    assert "fix=True: optimizer.iterations was left at 10" in message  # not rewound
+    assert check.ok is False
+    np.testing.assert_array_equal(logger.steps, np.arange(10, 18))  # the schedule continues where the weights are
+    np.testing.assert_array_equal(logger.epochs, np.repeat([2, 3], 4))
+
+
 def test_check_resume_function(uninterrupted):
     model = fresh_model()
     assert check_resume(model, 0, STEPS_PER_EPOCH) is True
@@ -128,12 +155,24 @@ def test_check_resume_function(uninterrupted):
     assert int(model.optimizer.iterations) == 12
     with pytest.warns(UserWarning, match=r"already made 8 more updates"):
         check_resume(model, 1, STEPS_PER_EPOCH)
+    assert check_resume(model, np.int64(3), np.int64(STEPS_PER_EPOCH)) is True  # NumPy integers
+
+
+def test_a_counter_less_than_an_epoch_ahead_is_not_rewound():
+    model = fresh_model()
+    model.optimizer.iterations.assign(13)
+    with pytest.warns(UserWarning, match=r"saved 1 of 4 batches into epoch 3.*was left at 13") as caught:
+        assert check_resume(model, 3, STEPS_PER_EPOCH, fix=True) is False
+    assert "was set to" not in str(caught[0].message)
+    assert int(model.optimizer.iterations) == 13
 
 
 @pytest.mark.parametrize(
     "args, message",
     [
         ((-1, 4), r"Argument `initial_epoch` must be a non-negative integer. Received: initial_epoch=-1"),
+        ((1.0, 4), r"Argument `initial_epoch` must be a non-negative integer. Received: initial_epoch=1.0"),
+        ((True, 4), r"Argument `initial_epoch` must be a non-negative integer. Received: initial_epoch=True"),
         ((1, 0), r"Argument `steps_per_epoch` must be a positive integer. Received: steps_per_epoch=0"),
     ],
 )
