@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import _checks
+from ._optimizer import has_settable_learning_rate
 
 
 def _settable_optimizer(model):
@@ -16,8 +17,8 @@ def _settable_optimizer(model):
             "lr_range_test needs a compiled model: call `model.compile(optimizer, loss)` first. "
             f"Received: model={model.name!r} without an optimizer"
         )
-    inner = getattr(optimizer, "inner_optimizer", optimizer)  # LossScaleOptimizer
-    if not isinstance(getattr(inner, "_learning_rate", None), keras.Variable):
+    if not has_settable_learning_rate(optimizer):
+        inner = getattr(optimizer, "inner_optimizer", optimizer)  # LossScaleOptimizer
         raise TypeError(
             "lr_range_test sets the optimizer's learning rate before every batch, but this "
             f"optimizer's learning rate is a {type(inner._learning_rate).__name__}, which is "

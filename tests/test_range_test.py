@@ -323,6 +323,16 @@ def test_schedule_optimizer_raises_type_error():
         lr_range_test(model, dataset())
 
 
+def test_loss_scale_optimizer_is_looked_through():
+    model = model_with_state(keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(0.01)))
+    result = lr_range_test(model, dataset(), min_lr=1e-3, max_lr=1e-2, num_steps=3)
+    assert result.steps == 3
+    decay = keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
+    model = model_with_state(keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(decay)))
+    with pytest.raises(TypeError, match="learning rate is a ExponentialDecay"):
+        lr_range_test(model, dataset())
+
+
 def test_uncompiled_model_raises_value_error():
     model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="compiled model"):
