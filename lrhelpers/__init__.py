@@ -8,6 +8,7 @@ from .batch_scheduler import BatchLearningRateScheduler
 from .evaluate import lr_values
 from .logger import LearningRateLogger
 from .plot import plot_schedule
+from .probe import applied_learning_rates
 from .range_test import RangeTestResult, lr_range_test
 from .schedules import (
     CosineRestarts,
@@ -23,6 +24,7 @@ from .resume_check import ResumeCheck, check_resume
 from .table import lr_table
 
 __all__ = [
+    "applied_learning_rates",
     "BatchLearningRateScheduler",
     "CosineRestarts",
     "CyclicLR",
