@@ -7,6 +7,8 @@ INSTALLED := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# Kernels leave TensorFlow's C++ start-up lines out of the notebooks (see the file there).
+export IPYTHONDIR := $(CURDIR)/tests/ipython
 
 .PHONY: install run test lab outputs clean
 

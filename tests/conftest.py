@@ -6,7 +6,13 @@ none (tests/test_notebook_hygiene.py), so stderr is left out of the comparison:
 stdout and rich outputs are still compared exactly.
 """
 
+import os
+from pathlib import Path
+
 import nbval.plugin
+
+# The kernels keep TensorFlow's C++ start-up lines out of the notebooks (see that file).
+os.environ.setdefault("IPYTHONDIR", str(Path(__file__).with_name("ipython")))
 
 _compared_streams = nbval.plugin.transform_streams_for_comparison
 
