@@ -1,5 +1,9 @@
 """Test-session setup shared by the unit tests and the nbval notebook regression.
 
+It is at the repository root so that it applies to notebooks/ as well as tests/
+(pytest calls a conftest's collection and report hooks only for the paths under
+its folder), also when pytest is given one notebook: `pytest notebooks/NN_x.ipynb`.
+
 nbval compares every output of a cell, stderr included. Library warnings on
 stderr differ between machines and versions, while the stored notebooks have
 none (tests/test_notebook_hygiene.py), so stderr is left out of the comparison
@@ -21,9 +25,9 @@ from pathlib import Path
 import nbval.plugin
 
 # The kernels keep TensorFlow's C++ start-up lines out of the notebooks (see that file).
-os.environ.setdefault("IPYTHONDIR", str(Path(__file__).with_name("ipython")))
+os.environ.setdefault("IPYTHONDIR", str(Path(__file__).resolve().parent / "tests" / "ipython"))
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent
 DURATIONS = ROOT / "build" / "test-durations.json"
 # Test files that start kernels, a pytest run or a server: slower than the plain unit tests.
 SLOW_TEST_FILES = ("test_lab_browser.py", "test_nbval_regression.py", "test_notebook_parameters.py")
