@@ -29,11 +29,15 @@ def test_pyproject_takes_the_version_from_the_package():
 
 
 def test_installed_metadata_has_the_package_version():
-    distribution = importlib.metadata.distribution("lrhelpers")
-    url = json.loads(distribution.read_text("direct_url.json") or "{}").get("url", "")
-    if url.rstrip("/") != ROOT.as_uri():
-        pytest.skip(f"the installed lrhelpers is not this checkout ({url or 'no direct_url.json'}): `make install`")
-    assert distribution.version == lrhelpers.__version__
+    """The installation of this checkout (`make install`), not an .egg-info a wheel build left in it."""
+    def url(distribution):
+        return json.loads(distribution.read_text("direct_url.json") or "{}").get("url", "").rstrip("/")
+
+    ours = [d for d in importlib.metadata.distributions(name="lrhelpers") if url(d) == ROOT.as_uri()]
+    if not ours:
+        found = [url(d) or "no direct_url.json" for d in importlib.metadata.distributions(name="lrhelpers")]
+        pytest.skip(f"lrhelpers is not installed from this checkout ({found}): `make install`")
+    assert [d.version for d in ours] == [lrhelpers.__version__]
 
 
 def test_keras_floor_is_the_one_pyproject_requires():
