@@ -10,28 +10,39 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Kernels leave TensorFlow's C++ start-up lines out of the notebooks (see the file there).
 export IPYTHONDIR := $(CURDIR)/tests/ipython
 
-.PHONY: install run test lab outputs clean
+# `make lab` as root (a Docker container): Jupyter refuses to start without --allow-root.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+.PHONY: install run test test-browser lab outputs clean
 
 install: $(INSTALLED)
 
 # Re-runs only when the pins or the package metadata change.
 $(INSTALLED): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --requirement requirements.txt
-	$(PY) -m pip install --quiet --no-deps --editable .
+	$(PY) -m pip install --quiet --disable-pip-version-check --requirement requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --editable .
 	touch $@
 
-# Execute every notebook with papermill into build/notebooks/ (the committed ones are never touched).
+# Execute every notebook with papermill into build/notebooks/ (the committed ones are never touched):
+# one line per notebook; the kernels' stderr goes to build/logs/NAME.log.
 run: $(INSTALLED)
-	$(PY) tests/nbtools.py run
+	@$(PY) tests/nbtools.py run
 
-# Helper unit tests, nbval regression of every notebook, papermill run of every notebook with fast parameters.
-# Two workers; --dist loadfile keeps each notebook's cells (one kernel) on one worker.
+# Helper unit tests, nbval regression of every notebook, papermill parameters of every notebook.
+# Two workers; --dist loadfile keeps each notebook's cells (one kernel) on one worker, and
+# --no-loadscope-reorder keeps the order that conftest.py sets (slowest files first).
+# The browser test runs notebook 01 once more, in JupyterLab: `make test-browser` (CI runs both).
 test: $(INSTALLED)
-	$(PY) -m pytest --numprocesses 2 --dist loadfile
+	$(PY) -m pytest --numprocesses 2 --dist loadfile --no-loadscope-reorder --ignore tests/test_lab_browser.py
 
+# `make lab`'s server and notebook 01 in headless Chromium (Debian: apt-get install chromium).
+test-browser: $(INSTALLED)
+	$(PY) -m pytest tests/test_lab_browser.py
+
+# LAB_ARGS: more options for the server, e.g. `make lab LAB_ARGS="--no-browser --port 8890"`.
 lab: $(INSTALLED)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(LAB_ROOT) $(LAB_ARGS) notebooks/
 
 # Re-execute the committed notebooks in place, top to bottom, after an intentional change.
 outputs: $(INSTALLED)

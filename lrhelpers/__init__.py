@@ -4,6 +4,33 @@ Copy this folder into your project, or ``pip install`` the lrschedules
 repository; it needs only keras (with TensorFlow), numpy and matplotlib.
 """
 
+# The one place of the version: pyproject.toml reads it (`dynamic = ["version"]`).
+__version__ = "0.2.0"
+# The oldest Keras lrhelpers works with; pyproject.toml's `keras>=` requirement must say the same
+# (tests/test_packaging.py checks it).
+MINIMUM_KERAS = "3.5"
+
+
+def _require_keras(version, minimum=MINIMUM_KERAS):
+    """Raise ImportError, saying what to do, when Keras `version` is older than `minimum`."""
+    import re
+
+    def release(text):
+        match = re.match(r"\d+(\.\d+)*", text)
+        return tuple(int(part) for part in match[0].split(".")) if match else ()
+
+    if release(version) < release(minimum):
+        raise ImportError(
+            f"lrhelpers needs Keras >= {minimum} (Keras 3). Received: keras=={version}. "
+            f'Upgrade it with `pip install --upgrade "keras>={minimum}"` and restart the kernel.'
+        )
+
+
+import keras as _keras  # noqa: E402
+
+_require_keras(_keras.__version__)
+del _keras
+
 from .batch_scheduler import BatchLearningRateScheduler
 from .evaluate import lr_values
 from .logger import LearningRateLogger

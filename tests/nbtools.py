@@ -3,11 +3,17 @@
     python tests/nbtools.py run [--fast]     papermill every notebook into build/notebooks/
     python tests/nbtools.py refresh [NAME..]  re-execute committed notebooks in place (new stored outputs)
 
-Used by `make run`, `make outputs` and the tests.
+Used by `make run`, `make outputs` and the tests. `run` prints one line per
+notebook (name when it starts; ok or failed and the seconds when it ends) and
+nothing else: everything written to stderr while a notebook runs (its kernel's
+own stderr: TensorFlow's C++ start-up lines, Jupyter's warnings; papermill's
+messages; the error of a failed notebook) goes to build/logs/NAME.log.
 """
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build" / "notebooks"
+LOGS = ROOT / "build" / "logs"
 FAST_PARAMETERS = Path(__file__).with_name("fast_parameters.json")
 KERNEL = "python3"
 CELL_TIMEOUT = 600
@@ -30,14 +37,17 @@ def fast_parameters():
     return json.loads(FAST_PARAMETERS.read_text())
 
 
-def execute(notebook, parameters=None, output_dir=BUILD):
-    """Run one notebook with papermill into output_dir; returns the output path."""
+def execute(notebook, parameters=None, output_dir=BUILD, name=None):
+    """Run one notebook (a path, or a NotebookNode with a name) with papermill into output_dir.
+
+    Returns the output path.
+    """
     import papermill
 
     output_dir.mkdir(parents=True, exist_ok=True)
-    output = output_dir / notebook.name
+    output = output_dir / (name or notebook.name)
     papermill.execute_notebook(
-        str(notebook), str(output), parameters=parameters or {}, cwd=str(NOTEBOOKS),
+        notebook if name else str(notebook), str(output), parameters=parameters or {}, cwd=str(NOTEBOOKS),
         kernel_name=KERNEL, progress_bar=False, execution_timeout=CELL_TIMEOUT,
     )
     return output
@@ -57,19 +67,38 @@ def refresh(notebook):
     nbformat.write(nb, notebook)
 
 
+@contextlib.contextmanager
+def stderr_to(path):
+    """Send this process's file descriptor 2, which the kernels it starts inherit, to a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "w") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def _run(fast):
     parameters = fast_parameters() if fast else {}
     failed = 0
     for notebook in notebooks():
+        log = LOGS / notebook.with_suffix(".log").name
+        print(f"{notebook.name:<40} ", end="", flush=True)
         start = time.perf_counter()
-        try:
-            execute(notebook, parameters.get(notebook.name))
-            status = "ok"
-        except Exception as error:  # report every notebook, then fail
-            status = f"failed ({type(error).__name__})"
-            failed += 1
-            print(error, file=sys.stderr)
-        print(f"{notebook.name:<40} {status:<8} {time.perf_counter() - start:6.1f} s", flush=True)
+        outcome, detail = "ok", ""
+        with stderr_to(log):
+            try:
+                execute(notebook, parameters.get(notebook.name))
+            except Exception as error:  # report every notebook, then fail
+                failed += 1
+                outcome, detail = "failed", f"  {type(error).__name__}, see {log.relative_to(ROOT)}"
+                print(error, file=sys.stderr)
+        print(f"{outcome:<6} {time.perf_counter() - start:6.1f} s{detail}", flush=True)
     return 1 if failed else 0
 
 
@@ -77,7 +106,8 @@ def _refresh(names):
     targets = [NOTEBOOKS / name for name in names] if names else notebooks()
     for notebook in targets:
         start = time.perf_counter()
-        refresh(notebook)
+        with stderr_to(LOGS / notebook.with_suffix(".log").name):
+            refresh(notebook)
         print(f"{notebook.name:<40} refreshed {time.perf_counter() - start:6.1f} s", flush=True)
     return 0
 

@@ -1,7 +1,7 @@
 """The nbval set-up of `make test` catches a one-digit change in a stored LR table.
 
 A small notebook is executed, stored, then checked by nbval in a separate pytest
-run with this repository's configuration (pyproject.toml and tests/conftest.py):
+run with this repository's configuration (pyproject.toml and conftest.py):
 the untouched notebook passes, even with stderr noise that the stored copy does
 not have; the same notebook with one digit of its table changed fails.
 """
@@ -36,7 +36,7 @@ def nbval(path):
 @pytest.fixture(scope="module")
 def stored_notebook(tmp_path_factory):
     folder = tmp_path_factory.mktemp("nbval")
-    shutil.copy(ROOT / "tests" / "conftest.py", folder / "conftest.py")
+    shutil.copy(ROOT / "conftest.py", folder / "conftest.py")
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     nb.cells = [nbformat.v4.new_code_cell(code) for code in CELLS]
     nbclient.NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(folder)}}).execute()

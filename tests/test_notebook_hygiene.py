@@ -3,10 +3,17 @@
 import ast
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from nbtools import fast_parameters, notebooks
+
+ROOT = Path(__file__).resolve().parent.parent
+# The Colab cell: lrhelpers from this repository, at a commit (7 to 40 hex digits).
+COLAB_INSTALL = re.compile(r'!pip install --quiet "lrhelpers @ git\+https://github\.com/lrschedules/lrschedules@([^"]*)"')
+COMMIT = re.compile(r"[0-9a-f]{7,40}")
+PLACEHOLDER = "LRHELPERS_COMMIT"
 
 IGNORE_MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
 # The first line of an lr_table (`step ... learning_rate`) or of a LearningRateLogger printout.
@@ -105,3 +112,39 @@ def test_lr_tables_are_compared_by_nbval(notebook):
             assert re.search(r"#\s*machine-dependent:", source(cell)), (
                 "say why the output is excluded with a '# machine-dependent: ...' comment\n" + source(cell)
             )
+
+
+def colab_refs(nb):
+    return [m[1] for cell in code_cells(nb) for m in COLAB_INSTALL.finditer(source(cell))]
+
+
+def test_colab_installs_lrhelpers_pinned_to_a_commit(notebook):
+    nb = load(notebook)
+    refs = colab_refs(nb)
+    assert len(refs) == 1, "one Colab cell that installs lrhelpers from this repository at a commit"
+    pip_lines = [line for cell in code_cells(nb) for line in source(cell).splitlines() if "pip install" in line]
+    assert len(pip_lines) == 1, pip_lines  # nothing else is installed, unpinned, on Colab
+    if refs[0] == PLACEHOLDER:
+        # Branch `infra` only: the lead replaces the placeholder with the commit of the final outputs
+        # and removes this skip before merging.
+        pytest.skip(f"{PLACEHOLDER} placeholder, set when the outputs are final")
+    assert COMMIT.fullmatch(refs[0]), f"not a commit: {refs[0]!r}"
+
+
+def test_every_notebook_pins_the_same_commit():
+    assert len({ref for path in notebooks() for ref in colab_refs(load(path))}) == 1
+
+
+def pinned(name):
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    (version,) = [line.split("==")[1] for line in lines if line.startswith(f"{name}==")]
+    return version
+
+
+def test_stored_outputs_name_the_pinned_tensorflow_and_keras(notebook):
+    """The setup cell prints the versions, and warns when they differ from those of the stored outputs."""
+    tensorflow, keras = pinned("tensorflow"), pinned("keras")
+    nb = load(notebook)
+    assert f'!= ("{tensorflow}", "{keras}")' in "\n".join(source(c) for c in code_cells(nb))
+    printed = "".join(text for cell in code_cells(nb) for text in text_outputs(cell))
+    assert re.search(rf"^TensorFlow {re.escape(tensorflow)}, Keras {re.escape(keras)}$", printed, re.MULTILINE)
