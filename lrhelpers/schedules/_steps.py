@@ -43,10 +43,20 @@ def minus(step, number):
     return ops.cast(step, "float32") - number
 
 
+# Integer steps use Python's operators (step // n, step % n, step - n) and
+# ops.relu rather than ops.floor_divide/maximum/minimum: Keras 3.15's PyTorch
+# backend computes those in int32 for int64 tensors, wrapping steps >= 2**31.
+
+
+def same_integer(step, number):
+    """A whole ``number`` as a NumPy scalar of the integer dtype of ``step`` (for ops.clip)."""
+    return np.asarray(int(number), keras.backend.standardize_dtype(step.dtype))
+
+
 def floor_divide(step, number):
     """``floor(step / number)``, in integers when both are whole (exact), else in float32."""
     if _is_integer(step) and _whole(number):
-        return ops.floor_divide(step, int(number))
+        return step // int(number)
     return ops.floor(ops.cast(step, "float32") / number)
 
 
@@ -70,19 +80,20 @@ class CycleLookup:
     def __init__(self, step, starts):
         dtype = keras.backend.standardize_dtype(step.dtype)
         if "int" in dtype:
-            limit = np.iinfo(dtype).max
             lows = np.ceil(starts)  # the first whole step of each cycle
-            lows = lows[lows <= limit]
+            lows = lows[lows <= np.iinfo(dtype).max]
             self._late = lows - starts[: len(lows)]  # from the start to that step
+            lows = lows.astype(dtype)
+            # the last step of each cycle (the last cycle holds the largest integer)
+            lasts = np.append(lows[1:] - 1, np.iinfo(dtype).max).astype(dtype)
         else:
-            limit, lows, self._late = np.inf, starts, np.zeros(1)
+            lows, self._late = starts.astype(dtype), np.zeros(1)
+            lasts = np.append(np.nextafter(lows[1:], -np.inf), np.inf).astype(dtype)
         self.count = len(lows)
-        lows = lows.astype(dtype)
         if self.count <= ONE_HOT_CYCLES:
-            highs = np.append(lows[1:], limit).astype(dtype)
             column = ops.expand_dims(step, -1)
             self._hot = ops.logical_and(
-                ops.greater_equal(column, lows), ops.less(column, highs)
+                ops.greater_equal(column, lows), ops.less_equal(column, lasts)
             )
             self._hot_float = None
             start = ops.sum(ops.multiply(ops.cast(self._hot, dtype), lows), axis=-1)

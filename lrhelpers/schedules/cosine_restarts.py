@@ -104,13 +104,14 @@ class CosineRestarts(keras.optimizers.schedules.LearningRateSchedule):
             self._heights = (self.peak_learning_rate - self.min_learning_rate) * self.peak_decay**cycles
 
     def __call__(self, step):
-        step = ops.maximum(_steps.standardize(step), 0)
+        step = ops.relu(_steps.standardize(step))  # steps < 0 count as 0
         first = self.first_cycle_steps
         height = self.peak_learning_rate - self.min_learning_rate
         if self.cycle_mult == 1:
             if float(first).is_integer() and "int" in keras.backend.standardize_dtype(step.dtype):
-                into = ops.cast(ops.mod(step, int(first)), "float32")  # exact
-                cycle = ops.floor_divide(step, int(first))
+                length = int(first)
+                into = ops.cast(step % length, "float32")  # exact
+                cycle = step // length
             else:  # float steps or a non-integer cycle length: in float32
                 step = ops.cast(step, "float32")
                 into, cycle = ops.mod(step, first), ops.floor(step / first)

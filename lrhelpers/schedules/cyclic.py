@@ -80,12 +80,11 @@ class CyclicLR(keras.optimizers.schedules.LearningRateSchedule):
         down = up if self.step_size_down is None else self.step_size_down
         total = up + down
         if float(total).is_integer() and "int" in keras.backend.standardize_dtype(step.dtype):
-            total = int(total)  # the position in the cycle in integers: exact
+            length = int(total)  # the position in the cycle in integers: exact
         else:
-            step = ops.cast(step, "float32")
-        into = ops.mod(step, total)
-        cycle = ops.floor_divide(step, total)  # PyTorch's cycle - 1
-        into = ops.cast(into, "float32")
+            step, length = ops.cast(step, "float32"), total
+        into = ops.cast(step % length, "float32")
+        cycle = step // length  # PyTorch's cycle - 1
         scale = ops.where(into <= up, into / up, (total - into) / down)
         height = self.max_learning_rate - self.base_learning_rate
         if self.mode == "triangular2":

@@ -60,7 +60,7 @@ class Join(keras.optimizers.schedules.LearningRateSchedule):
         lr = ops.cast(self.schedules[0](step), "float32")
         for boundary, schedule in zip(self.boundaries, self.schedules[1:]):
             # Whole steps stay whole steps for the later schedule.
-            later = schedule(ops.maximum(_steps.minus(step, boundary), 0))
+            later = schedule(ops.relu(_steps.minus(step, boundary)))
             lr = ops.where(step < boundary, lr, ops.cast(later, "float32"))
         return lr
 

@@ -73,7 +73,11 @@ class PerEpoch(keras.optimizers.schedules.LearningRateSchedule):
             return ops.cast(self.schedule_or_values(epoch), "float32")
         last = len(self.schedule_or_values) - 1
         if not self.smooth:
-            return ops.take(self._values, ops.clip(epoch, 0, last))
+            if "int" in keras.backend.standardize_dtype(epoch.dtype):
+                index = ops.clip(epoch, _steps.same_integer(epoch, 0), _steps.same_integer(epoch, last))
+            else:
+                index = ops.cast(ops.clip(epoch, 0.0, float(last)), "int32")
+            return ops.take(self._values, index)
         epoch = ops.clip(epoch, 0.0, last)
         whole = ops.floor(epoch)
         low, slope = ops.unstack(ops.take(self._segments, ops.cast(whole, "int32"), axis=0), axis=-1)

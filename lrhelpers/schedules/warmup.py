@@ -58,7 +58,7 @@ class Warmup(keras.optimizers.schedules.LearningRateSchedule):
     def __call__(self, step):
         step = _steps.standardize(step)
         # The wrapped schedule sees whole steps as whole steps (its restarts stay exact).
-        after = self.schedule(ops.maximum(_steps.minus(step, self.warmup_steps), 0))
+        after = self.schedule(ops.relu(_steps.minus(step, self.warmup_steps)))
         fraction = ops.cast(step, "float32") / self.warmup_steps
         start, target = self.initial_learning_rate, self._target
         if self.mode == "linear":
