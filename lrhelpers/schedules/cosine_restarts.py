@@ -43,7 +43,7 @@ class CosineRestarts(keras.optimizers.schedules.LearningRateSchedule):
     within 1e-5 relative of the float64 formula up to 10**7 steps (tested on
     TensorFlow, JAX and PyTorch). A non-integer ``T`` with ``cycle_mult=1``
     and float steps are computed in float32 (a position error of about
-    ``step * 6e-8`` steps). One traced evaluation is 13 to 28 graph ops,
+    ``step * 6e-8`` steps). One traced evaluation is 10 to 27 graph ops,
     no more than Keras' ``CosineDecayRestarts`` (benchmarks/schedule_ops.py).
 
     Args:
