@@ -13,7 +13,7 @@ export IPYTHONDIR := $(CURDIR)/tests/ipython
 # `make lab` as root (a Docker container): Jupyter refuses to start without --allow-root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install run test test-browser lab outputs clean
+.PHONY: install run test test-browser test-backends lab outputs clean
 
 install: $(INSTALLED)
 
@@ -40,6 +40,27 @@ test: $(INSTALLED)
 test-browser: $(INSTALLED)
 	$(PY) -m pytest tests/test_lab_browser.py
 
+# The lrhelpers unit tests (not the notebooks) under KERAS_BACKEND=jax and torch, each in its own
+# venv with CPU builds and the pins of requirements.txt, no TensorFlow; installed once, reused.
+BACKEND_PINS = $(shell grep -E '^(keras|numpy|matplotlib|pytest|pytest-xdist|hypothesis)==' requirements.txt)
+# Every unit test file except those about the notebooks, the environments and the package build.
+BACKEND_TESTS := $(filter-out tests/test_environment_files.py tests/test_nbval_regression.py \
+	tests/test_notebook_hygiene.py tests/test_notebook_parameters.py tests/test_lab_browser.py \
+	tests/test_packaging.py,$(wildcard tests/test_*.py))
+.venv-jax/.installed: requirements.txt
+	$(PYTHON) -m venv .venv-jax
+	.venv-jax/bin/python -m pip install --quiet $(BACKEND_PINS) jax==0.10.2 jaxlib==0.10.2
+	touch $@
+# torch 2.13.0 is the CPU build (about 750 MB); other releases on PyPI are CUDA builds of several GB.
+.venv-torch/.installed: requirements.txt
+	$(PYTHON) -m venv .venv-torch
+	.venv-torch/bin/python -m pip install --quiet $(BACKEND_PINS) torch==2.13.0
+	touch $@
+
+test-backends: .venv-jax/.installed .venv-torch/.installed
+	for backend in jax torch; do KERAS_BACKEND=$$backend PYTHONPATH=$(CURDIR) .venv-$$backend/bin/python -m pytest \
+		-o addopts="-p no:cacheprovider" --numprocesses 2 $(BACKEND_TESTS) || exit 1; done
+
 # LAB_ARGS: more options for the server, e.g. `make lab LAB_ARGS="--no-browser --port 8890"`.
 lab: $(INSTALLED)
 	$(VENV)/bin/jupyter lab $(LAB_ROOT) $(LAB_ARGS) notebooks/
@@ -49,4 +70,4 @@ outputs: $(INSTALLED)
 	$(PY) tests/nbtools.py refresh $(NOTEBOOKS)
 
 clean:
-	rm -rf build $(VENV)
+	rm -rf build $(VENV) .venv-jax .venv-torch

@@ -22,7 +22,12 @@ import json
 import os
 from pathlib import Path
 
-import nbval.plugin
+import pytest
+
+try:  # absent from the JAX and PyTorch test environments, which run no notebook
+    import nbval.plugin
+except ImportError:
+    nbval = None
 
 # The kernels keep TensorFlow's C++ start-up lines out of the notebooks (see that file).
 os.environ.setdefault("IPYTHONDIR", str(Path(__file__).resolve().parent / "tests" / "ipython"))
@@ -34,7 +39,7 @@ SLOW_TEST_FILES = ("test_lab_browser.py", "test_nbval_regression.py", "test_note
 
 
 def pytest_collectstart(collector):
-    if isinstance(collector, nbval.plugin.IPyNbFile):
+    if nbval is not None and isinstance(collector, nbval.plugin.IPyNbFile):
         collector.skip_compare += ("stderr",)
 
 
@@ -81,3 +86,16 @@ def pytest_sessionfinish(session):
     recorded.update({path: round(seconds, 1) for path, seconds in _seconds.items()})
     DURATIONS.parent.mkdir(parents=True, exist_ok=True)
     DURATIONS.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
+
+
+@pytest.fixture
+def tf():
+    """The tensorflow module; skips the test on the JAX and PyTorch backends."""
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip(f"needs TensorFlow (tf.function, tf.data, TensorBoard or tf.distribute); "
+                    f"the backend is {keras.backend.backend()}")
+    import tensorflow
+
+    return tensorflow

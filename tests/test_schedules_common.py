@@ -1,14 +1,15 @@
 """Properties every schedule of lrhelpers.schedules shares."""
 
 import json
+import warnings
 
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from schedule_cases import assert_lr_close, cases
+from keras import ops
+from schedule_cases import assert_lr_close, cases, has_float64, largest_step
 
 from lrhelpers import lr_values
 
@@ -32,15 +33,30 @@ def test_any_shape_and_dtype_of_steps_gives_the_per_step_values(name):
     schedule = schedule_named(name)
     steps = np.arange(24).reshape(2, 3, 4)
     one_by_one = np.array([float(schedule(int(s))) for s in steps.ravel()])
-    for dtype in ("int32", "int64", "float32", "float64"):
-        values = schedule(tf.constant(steps, dtype))
-        assert values.shape == steps.shape
-        assert_lr_close(values, one_by_one.reshape(steps.shape))
-    assert_lr_close(schedule(tf.constant(5, "int64")), one_by_one[5])
+    dtypes = ("int32", "int64", "float32", "float64") if has_float64() else ("int32", "float32")
+    for dtype in dtypes:
+        values = schedule(ops.convert_to_tensor(steps.astype(dtype)))
+        assert tuple(values.shape) == steps.shape
+        assert_lr_close(ops.convert_to_numpy(values), one_by_one.reshape(steps.shape))
+    scalar = ops.convert_to_tensor(np.array(5, "int64" if has_float64() else "int32"))
+    assert_lr_close(ops.convert_to_numpy(schedule(scalar)), one_by_one[5])
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_xla_compiled_tf_function_gives_the_eager_values(name):
+def test_no_float64_and_no_warnings(name):
+    # float32 out for int and float steps of every width the backend has, and no
+    # warning (JAX without x64 warns about every float64 it is asked for).
+    schedule = schedule_named(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for step in (7, 7.5, np.int32(7), np.float32(7.5), ops.convert_to_tensor(np.arange(9))):
+            value = schedule(step)
+            assert keras.backend.standardize_dtype(value.dtype) == "float32"
+        assert lr_values(schedule, np.arange(50)).dtype == np.float32
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_xla_compiled_tf_function_gives_the_eager_values(name, tf):
     schedule = schedule_named(name)
     scalar = tf.constant(7, "int64")
     grid = tf.constant(np.arange(30).reshape(5, 6), "int32")
@@ -59,6 +75,17 @@ def test_xla_compiled_tf_function_gives_the_eager_values(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_jax_jit_gives_the_eager_values(name):
+    if keras.backend.backend() != "jax":
+        pytest.skip(f"jax.jit needs the JAX backend; the backend is {keras.backend.backend()}")
+    import jax
+
+    schedule = schedule_named(name)
+    for steps in (np.int32(7), np.arange(30, dtype=np.int32).reshape(5, 6), np.linspace(0, 40, 17, dtype=np.float32)):
+        assert_lr_close(np.asarray(jax.jit(schedule)(steps)), np.asarray(schedule(steps)))
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_json_config_round_trip_keeps_the_curve(name):
     schedule = schedule_named(name)
     text = json.dumps(keras.saving.serialize_keras_object(schedule))
@@ -71,10 +98,11 @@ def test_json_config_round_trip_keeps_the_curve(name):
 
 @pytest.mark.parametrize("name", NAMES)
 @settings(max_examples=25, deadline=None)
-@given(steps=st.lists(st.integers(0, 10**12), min_size=1, max_size=40))
+@given(steps=st.lists(st.integers(0, largest_step()), min_size=1, max_size=40))
 def test_finite_and_between_floor_and_peak_up_to_1e12(name, steps):
+    # up to 2**31 - 1 on JAX without x64, where steps are int32
     schedule, floor, peak = cases()[name]
-    values = lr_values(schedule, np.array([0, 10**12, *steps], dtype=np.int64))
+    values = lr_values(schedule, np.array([0, largest_step(), *steps], dtype=np.int64))
     assert np.all(np.isfinite(values))
     assert np.all(values >= np.float32(floor))
     assert np.all(values <= np.float32(peak))

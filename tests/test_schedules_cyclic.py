@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from schedule_cases import assert_lr_close
+from schedule_cases import assert_lr_close, assert_within_bound, steps_up_to
 
 from lrhelpers import lr_values
 from lrhelpers.schedules import CyclicLR
@@ -49,3 +49,16 @@ def test_turning_points(mode):
     assert_lr_close(
         values, [base, base + height * first, base, base + height * second, base]
     )
+
+
+@pytest.mark.parametrize("config", [
+    (0.001, 0.1, 2000),
+    (0.0, 0.1, 1500, 3500, "triangular2"),
+    (0.0, 0.1, 999, 1001, "exp_range", 0.9999999),
+])
+def test_within_1e5_of_float64_up_to_1e7_steps(config):
+    total = config[2] + (config[3] if len(config) > 3 else config[2])
+    last = 10**7
+    edges = np.arange(0, last, total)
+    steps = steps_up_to(last, *edges[-300:], *(edges[-300:] + config[2]))
+    assert_within_bound(lr_values(CyclicLR(*config), steps), reference(steps, *config))

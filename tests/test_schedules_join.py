@@ -5,7 +5,7 @@ import numpy as np
 from schedule_cases import assert_lr_close
 
 from lrhelpers import lr_values
-from lrhelpers.schedules import Join
+from lrhelpers.schedules import CosineRestarts, Join
 
 
 def join_reference(functions, boundaries, steps):
@@ -51,3 +51,14 @@ def test_editing_the_config_leaves_the_schedule_alone():
     assert len(join.schedules) == 2
     np.testing.assert_array_equal(lr_values(join, steps), before)
     assert join.get_config()["boundaries"] == [10]
+
+
+def test_later_schedules_see_whole_steps_up_to_1e7():
+    # A CosineRestarts that takes over at step 5e6 restarts at exactly its steps.
+    restarts = CosineRestarts(0.1, 1000, cycle_mult=2.0)
+    join = Join([keras.optimizers.schedules.ExponentialDecay(0.1, 1000, 0.5), restarts], [5 * 10**6])
+    starts = 5 * 10**6 + 1000 * (2 ** np.arange(1, 12) - 1)
+    steps = starts.reshape(-1, 1) + np.array([-1, 0])
+    values = lr_values(join, steps)
+    assert np.all(values[:, 1] == np.float32(0.1))
+    assert np.all(values[:, 0] < 1e-6)  # the last step of a cycle: 0.1 * sin(pi / 2000)**2

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from schedule_cases import assert_lr_close
+from schedule_cases import assert_lr_close, assert_within_bound, steps_up_to
 
 from lrhelpers import lr_values
 from lrhelpers.schedules import OneCycle
@@ -72,3 +72,14 @@ def test_each_phase_must_end_after_the_previous_one(pct, three_phase):
     # pct_start=0.55 would end the second phase (step 9) at the last step
     with pytest.raises(ValueError, match="end strictly after the previous one"):
         OneCycle(0.1, 10, pct, three_phase=three_phase)
+
+
+@pytest.mark.parametrize("config", [
+    (0.1, 10**7),
+    (0.05, 10**7, 0.3, 25.0, 1e4, "cos", True),
+    (1.0, 10**7 - 3, 0.25, 10.0, 100.0, "linear", True),
+])
+def test_within_1e5_of_float64_up_to_1e7_steps(config):
+    total, pct = config[1], (config[2] if len(config) > 2 else 0.3)
+    steps = steps_up_to(10**7, pct * total - 1, 2 * pct * total - 2, total - 1)
+    assert_within_bound(lr_values(OneCycle(*config), steps), reference(steps, *config))

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 import pytest
-from schedule_cases import assert_lr_close
+from schedule_cases import assert_lr_close, assert_within_bound, steps_up_to
 
 from lrhelpers import lr_values
 from lrhelpers.schedules import PerEpoch
@@ -49,3 +49,19 @@ def test_editing_the_config_leaves_the_schedule_alone():
     assert schedule.schedule_or_values == VALUES
     np.testing.assert_array_equal(lr_values(schedule, steps), before)
     assert schedule.get_config()["schedule_or_values"] == VALUES
+
+
+@pytest.mark.parametrize("smooth", [False, True])
+def test_within_1e5_of_float64_up_to_1e7_steps(smooth):
+    steps_per_epoch = 1_000_003  # epochs change at steps a float32 cannot divide exactly
+    steps = steps_up_to(10**7, *(steps_per_epoch * np.arange(1, 10)))
+    epochs = steps / steps_per_epoch
+    if smooth:
+        expected = np.interp(epochs, np.arange(len(VALUES)), VALUES)
+    else:
+        expected = np.take(VALUES, np.minimum(steps // steps_per_epoch, len(VALUES) - 1))
+    values = lr_values(PerEpoch(VALUES, steps_per_epoch, smooth), steps)
+    assert_within_bound(values, expected)
+    per_epoch = keras.optimizers.schedules.ExponentialDecay(0.1, 1, 0.5)
+    values = lr_values(PerEpoch(per_epoch, steps_per_epoch, smooth), steps)
+    assert_within_bound(values, 0.1 * 0.5 ** (epochs if smooth else np.floor(epochs)))

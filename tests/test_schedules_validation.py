@@ -30,6 +30,7 @@ BAD = [
     (CosineRestarts, (0.1, 0), "first_cycle_steps", "0"),
     (CosineRestarts, (0.1, 10, 0.2), "min_learning_rate", "0.2"),
     (CosineRestarts, (0.1, 10, 0.0, 0.5), "cycle_mult", "0.5"),
+    (CosineRestarts, (0.1, 10, 0.0, 1.0005), "cycle_mult", "1.0005"),
     (CosineRestarts, (0.1, 10, 0.0, 1.0, 1.5), "peak_decay", "1.5"),
     (CosineRestarts, (0.1, 10, 0.0, 1.0, 1.0, 10), "warmup_steps", "10"),
     (CosineRestarts, (INF, 10), "peak_learning_rate", "inf"),

@@ -3,10 +3,10 @@
 import keras
 import numpy as np
 import pytest
-from schedule_cases import assert_lr_close
+from schedule_cases import assert_lr_close, assert_within_bound, steps_up_to
 
 from lrhelpers import lr_values
-from lrhelpers.schedules import Warmup
+from lrhelpers.schedules import CosineRestarts, Warmup
 
 
 def cosine_decay_reference(steps, peak, decay_steps, alpha):
@@ -47,3 +47,24 @@ def test_equals_keras_cosine_decay_with_warmup():
     )
     steps = np.arange(0, 400)
     assert_lr_close(lr_values(ours, steps), lr_values(keras_schedule, steps))
+
+
+@pytest.mark.parametrize("mode", ["linear", "exponential"])
+def test_within_1e5_of_float64_up_to_1e7_steps(mode):
+    peak, decay_steps, alpha, warmup, start = 0.1, 10**7 - 10**5, 0.01, 10**5, 1e-4
+    decay = keras.optimizers.schedules.CosineDecay(peak, decay_steps, alpha)
+    steps = steps_up_to(10**7, warmup)
+    fraction = steps / warmup
+    ramp = start + (peak - start) * fraction if mode == "linear" else start * (peak / start) ** fraction
+    expected = np.where(steps < warmup, ramp, cosine_decay_reference(steps - warmup, peak, decay_steps, alpha))
+    assert_within_bound(lr_values(Warmup(decay, warmup, start, mode), steps), expected)
+
+
+def test_the_wrapped_schedule_sees_whole_steps():
+    # CosineRestarts after the warmup restarts at exactly the right steps.
+    restarts = CosineRestarts(0.1, 1000, cycle_mult=2.0)
+    starts = 1000 * (2 ** np.arange(1, 14) - 1)  # 1000, 3000, 7000, ... < 10**7
+    steps = (starts + 500).reshape(-1, 1) + np.array([-1, 0])
+    values = lr_values(Warmup(restarts, 500), steps)
+    assert np.all(values[:, 1] == np.float32(0.1))
+    assert np.all(values[:, 0] < 1e-6)  # the last step of a cycle: 0.1 * sin(pi / 2000)**2

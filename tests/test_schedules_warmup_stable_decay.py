@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from schedule_cases import assert_lr_close
+from schedule_cases import assert_lr_close, assert_within_bound, steps_up_to
 
 from lrhelpers import lr_values
 from lrhelpers.schedules import WarmupStableDecay
@@ -48,3 +48,10 @@ def test_phase_edges(shape):
     schedule = WarmupStableDecay(peak, 10, 20, 30, floor, shape)
     values = lr_values(schedule, [0, 10, 29, 30, 60, 10**9])
     assert_lr_close(values, [floor, peak, peak, peak, floor, floor])
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_within_1e5_of_float64_up_to_1e7_steps(shape):
+    config = (0.1, 10**5, 8 * 10**6, 10**6, 0.0, shape)
+    steps = steps_up_to(10**7, 10**5, 81 * 10**5, 91 * 10**5)
+    assert_within_bound(lr_values(WarmupStableDecay(*config), steps), reference(steps, *config))
