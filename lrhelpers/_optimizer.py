@@ -1,6 +1,22 @@
-"""What an optimizer's learning rate is: a schedule, a settable variable, or neither."""
+"""What an optimizer's learning rate is, and where its step counters stand, on every backend.
+
+Values are read with :func:`value_of`: ``int()``/``float()`` of a variable
+fail under ``tf.distribute`` (a ``MirroredVariable`` is not a number).
+"""
 
 import keras
+
+
+def value_of(value):
+    """A variable's or tensor's value as a NumPy scalar or array, on every backend and strategy.
+
+    A ``keras.Variable`` is read with its own ``numpy()``:
+    ``keras.ops.convert_to_numpy`` of a TensorFlow variable warns (NumPy 2's
+    ``__array__(copy=...)`` deprecation).
+    """
+    if isinstance(value, keras.Variable):
+        return value.numpy()
+    return keras.ops.convert_to_numpy(value)
 
 
 def _inner(optimizer):
@@ -30,3 +46,38 @@ def has_settable_learning_rate(optimizer):
     """
     return isinstance(getattr(_inner(optimizer), "_learning_rate", None), keras.Variable)
 
+
+def accumulation_steps(optimizer):
+    """Micro-batches per update: ``gradient_accumulation_steps``, or 1 without accumulation."""
+    return int(getattr(_inner(optimizer), "gradient_accumulation_steps", None) or 1)
+
+
+def micro_batch_counter(optimizer):
+    """The optimizer's own step counter, ``optimizer._iterations``, as an int.
+
+    It counts micro-batches: with ``gradient_accumulation_steps=k`` it grows by
+    1 per batch and ``optimizer.iterations`` is ``_iterations // k`` (the
+    updates); without accumulation the two are equal. Keras evaluates a
+    schedule at this counter.
+    """
+    return int(value_of(_inner(optimizer)._iterations))
+
+
+def set_micro_batch_counter(optimizer, value):
+    """Assign the counter that :func:`micro_batch_counter` reads."""
+    _inner(optimizer)._iterations.assign(value)
+
+
+def next_update_step(micro_batches, k):
+    """The micro-batch counter at which the next update is applied, from ``micro_batches`` on.
+
+    Keras applies the update in the micro-batch where ``(counter + 1) % k == 0``
+    and evaluates the schedule at that counter: update ``u`` applies
+    ``schedule(k * u + k - 1)``.
+    """
+    return micro_batches + (k - 1 - micro_batches % k)
+
+
+def current_learning_rate(optimizer):
+    """``optimizer.learning_rate`` as a float (a plain or callable learning rate)."""
+    return float(value_of(optimizer.learning_rate))
