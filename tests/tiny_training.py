@@ -16,3 +16,53 @@ def data(n):
     """n examples of (3 features, 1 target), the same every time."""
     rng = np.random.default_rng(0)
     return rng.normal(size=(n, 3)).astype("float32"), rng.normal(size=(n, 1)).astype("float32")
+
+
+class ScriptedMetric(keras.callbacks.Callback):
+    """Puts values[epoch] into the epoch logs under `name`, for callbacks listed after it."""
+
+    def __init__(self, values, name="val_loss"):
+        super().__init__()
+        self.values, self.name = list(values), name
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs[self.name] = self.values[epoch]
+
+
+@keras.saving.register_keras_serializable(package="tests")
+def embedding_value(y_true, y_pred):
+    """The probe's loss: the value of the embedding row it sees, so its gradient is 1."""
+    return keras.ops.sum(y_pred, axis=(1, 2))
+
+
+def probe_model(learning_rate, rows, gradient_accumulation_steps=None):
+    """The measurement of lrhelpers.applied_learning_rates, kept for several fit calls and epochs.
+
+    A zero-initialised Embedding(rows, 1) whose loss is its output: SGD sets
+    w[u] = -lr for the row u trained at update u, exactly (see lrhelpers/probe.py).
+    """
+    model = keras.Sequential([
+        keras.Input((1,), dtype="int32"),
+        keras.layers.Embedding(rows, 1, embeddings_initializer="zeros"),
+    ])
+    model.compile(
+        keras.optimizers.SGD(learning_rate, gradient_accumulation_steps=gradient_accumulation_steps),
+        loss=embedding_value,
+    )
+    return model
+
+
+def probe_fit(model, first_update, updates_per_epoch, epochs, callbacks=(), initial_epoch=0):
+    """fit one batch per micro-batch: update u (counted from first_update) trains row u."""
+    k = model.optimizer.gradient_accumulation_steps or 1
+    total = updates_per_epoch * (epochs - initial_epoch)
+    index = np.repeat(np.arange(first_update, first_update + total, dtype="int32"), k).reshape(-1, 1)
+    batches = ((index[i:i + 1], np.zeros((1,), "float32")) for i in range(len(index)))
+    model.fit(batches, steps_per_epoch=updates_per_epoch * k, epochs=epochs, initial_epoch=initial_epoch, shuffle=False,
+              callbacks=list(callbacks), verbose=0)
+
+
+def probe_rates(model, first_update, count):
+    """The float32 rates that updates first_update .. first_update + count - 1 applied."""
+    weights = keras.ops.convert_to_numpy(model.layers[0].embeddings)
+    return (0.0 - weights[first_update:first_update + count, 0]).astype("float32")
