@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from keras.optimizers import schedules
 
-from lrhelpers import LearningRateLogger
-from tiny_training import data, tiny_model
+from lrhelpers import LearningRateLogger, applied_learning_rates
+from tiny_training import data, probe_fit, probe_model, probe_rates, tiny_model
 
 STAIRCASE = schedules.ExponentialDecay(0.1, 5, 0.1, staircase=True)
 
@@ -209,3 +209,64 @@ def test_bad_output_arguments_are_named(kwargs):
     name, value = next(iter(kwargs.items()))
     with pytest.raises(ValueError, match=rf"Argument `{name}` must be .*Received: {name}="):
         LearningRateLogger(**kwargs)
+
+
+# -- gradient accumulation: one row per update, measured with the probe -----------------
+
+PIECEWISE = schedules.PiecewiseConstantDecay([3, 6], [0.1, 0.01, 0.001])
+EXPONENTIAL = schedules.ExponentialDecay(0.1, 6, 0.5)
+
+
+@pytest.mark.parametrize("k", [2, 4])
+@pytest.mark.parametrize("steps_per_execution", [1, 3])
+def test_with_accumulation_each_update_is_recorded_with_the_rate_it_applied(k, steps_per_execution):
+    for schedule, rtol in ((PIECEWISE, 0), (EXPONENTIAL, 2e-7)):  # eager vs compiled: the last bit of a power
+        logger = LearningRateLogger()
+        applied = applied_learning_rates(schedule, 6, gradient_accumulation_steps=k,
+                                         steps_per_execution=steps_per_execution, callbacks=[logger])
+        np.testing.assert_array_equal(logger.steps, np.arange(6))
+        np.testing.assert_array_equal(logger.micro_steps, k * np.arange(6) + k - 1)
+        np.testing.assert_array_equal(logger.batches, k * np.arange(6) + k - 1)  # one epoch: batch = micro-batch
+        np.testing.assert_allclose(np.float32(logger.learning_rates), applied, rtol=rtol)
+    # The trap the rows show: the second update already applies what the schedule gives step k * 1 + k - 1.
+    assert logger.learning_rates[1] != PIECEWISE(1)
+
+
+@pytest.mark.parametrize("k", [2, 4])
+def test_with_accumulation_a_plain_rate_changed_per_epoch_is_the_applied_one(k):
+    halve = keras.callbacks.LearningRateScheduler(lambda epoch, lr: 0.5 * 0.5**epoch)
+    logger = LearningRateLogger()
+    model = probe_model(0.5, rows=6, gradient_accumulation_steps=k)
+    probe_fit(model, 0, 2, 3, [halve, logger])
+    np.testing.assert_array_equal(logger.steps, np.arange(6))
+    np.testing.assert_array_equal(np.float32(logger.learning_rates), probe_rates(model, 0, 6))
+    np.testing.assert_array_equal(logger.batches, np.tile(k * np.arange(2) + k - 1, 3))
+    np.testing.assert_array_equal(logger.epochs, np.repeat([0, 1, 2], 2))
+
+
+def test_with_accumulation_prints_the_rate_the_next_update_applies(capsys):
+    logger = LearningRateLogger(print_every=2)
+    applied = applied_learning_rates(PIECEWISE, 7, gradient_accumulation_steps=2, callbacks=[logger])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["iteration  lr"] + [f"{i:>9d}  {applied[i]:.6g}" for i in (2, 4, 6)]
+
+
+def test_with_accumulation_csv_has_a_micro_step_column_and_logs_only_update_batches(tmp_path):
+    seen = []
+    consumer = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.append(logs.get("learning_rate")))
+    logger = LearningRateLogger(csv_path=tmp_path / "lr.csv")
+    # k = 4, a power of 2: the probe's averaged gradient (1 + 3) / 4 is exactly 1 (with k = 3 the
+    # compiled step may divide by multiplying with 1/3 and measure the rate 1 ulp high).
+    applied = applied_learning_rates(PIECEWISE, 4, gradient_accumulation_steps=4, callbacks=[logger, consumer])
+    header, rows = read_csv(tmp_path / "lr.csv")
+    assert header == "step,epoch,batch,learning_rate,micro_step"
+    assert [(r[0], r[2], r[4]) for r in rows] == [(str(u), str(4 * u + 3), str(4 * u + 3)) for u in range(4)]
+    np.testing.assert_array_equal(np.float32([r[3] for r in rows]), applied)
+    assert seen[:3] == [None] * 3 and seen[3::4] == [float(v) for v in applied]
+
+
+def test_without_accumulation_micro_steps_are_the_steps():
+    logger = LearningRateLogger()
+    applied = applied_learning_rates(PIECEWISE, 8, callbacks=[logger])
+    np.testing.assert_array_equal(logger.micro_steps, logger.steps)
+    np.testing.assert_array_equal(np.float32(logger.learning_rates), applied)
