@@ -1,13 +1,10 @@
 """lrhelpers.ReduceLROnPlateau: Keras' callback for a float rate, the scale of a Scaled schedule otherwise."""
 
-import contextlib
-import io
-
 import keras
 import numpy as np
 import pytest
 from keras.optimizers import schedules
-from tiny_training import ScriptedMetric, data, probe_fit, probe_model, probe_rates, tiny_model
+from tiny_training import ScriptedMetric, data, drive, expected_scales, probe_fit, probe_model, probe_rates, tiny_model
 
 import lrhelpers
 
@@ -24,20 +21,6 @@ CONFIGURATIONS = [
     {"monitor": "val_score", "mode": "max", "factor": 0.5, "patience": 1, "min_delta": 0.05, "verbose": 1},
     {"monitor": "loss", "mode": "min", "factor": 0.3, "patience": 3, "cooldown": 1, "min_lr": 1e-3},
 ]
-
-
-def drive(callback, model, curve, monitor):
-    """Call the callback as fit would for each epoch; return (rate after each epoch, logs, stdout)."""
-    callback.set_model(model)
-    rates, logs_seen, out = [], [], io.StringIO()
-    with contextlib.redirect_stdout(out):
-        callback.on_train_begin()
-        for epoch, value in enumerate(curve):
-            logs = {monitor: value, "loss": 2 * value}
-            callback.on_epoch_end(epoch, logs)
-            rates.append(float(model.optimizer.learning_rate.numpy()))
-            logs_seen.append(logs)
-    return rates, logs_seen, out.getvalue()
 
 
 @pytest.mark.parametrize("arguments", CONFIGURATIONS, ids=str)
@@ -74,12 +57,6 @@ def test_a_missing_metric_warns_as_keras_does():
 
 
 # -- a Scaled schedule: the scale is lowered, measured with the probe ----------------------
-
-
-def expected_scales(curve, **arguments):
-    """The scale each epoch trains with, and the number of reductions: Keras' callback on a float rate from 1.0."""
-    rates, _, out = drive(keras.callbacks.ReduceLROnPlateau(verbose=1, **arguments), tiny_model(1.0), curve, "val_loss")
-    return np.float32([1.0] + rates[:-1]), out.count("reducing learning rate")
 
 
 def test_on_a_scaled_schedule_the_applied_rate_is_scale_times_schedule_after_each_reduction(capsys):

@@ -1,4 +1,7 @@
-"""A one-layer regression model and its data, for callback tests that need a few fast fit steps."""
+"""Small models, data and probes for the callback tests: a few fast fit steps, measured rates, scripted metrics."""
+
+import contextlib
+import io
 
 import keras
 import numpy as np
@@ -52,12 +55,22 @@ def probe_model(learning_rate, rows, gradient_accumulation_steps=None):
     return model
 
 
-def probe_fit(model, first_update, updates_per_epoch, epochs, callbacks=(), initial_epoch=0):
-    """fit one batch per micro-batch: update u (counted from first_update) trains row u."""
+def probe_fit(model, first_update, updates_per_epoch, epochs, callbacks=(), initial_epoch=0, replicas=1):
+    """fit one batch per micro-batch: update u (counted from first_update) trains row u.
+
+    With `replicas` > 1 (a tf.distribute strategy), each batch is a tf.data batch holding one
+    copy of the index per replica.
+    """
     k = model.optimizer.gradient_accumulation_steps or 1
     total = updates_per_epoch * (epochs - initial_epoch)
     index = np.repeat(np.arange(first_update, first_update + total, dtype="int32"), k).reshape(-1, 1)
-    batches = ((index[i:i + 1], np.zeros((1,), "float32")) for i in range(len(index)))
+    if replicas > 1:
+        import tensorflow as tf  # tf.distribute: TensorFlow only
+
+        index = np.repeat(index, replicas, axis=0)
+        batches = tf.data.Dataset.from_tensor_slices((index, np.zeros(len(index), "float32"))).batch(replicas)
+    else:
+        batches = ((index[i:i + 1], np.zeros((1,), "float32")) for i in range(len(index)))
     model.fit(batches, steps_per_epoch=updates_per_epoch * k, epochs=epochs, initial_epoch=initial_epoch, shuffle=False,
               callbacks=list(callbacks), verbose=0)
 
@@ -66,3 +79,23 @@ def probe_rates(model, first_update, count):
     """The float32 rates that updates first_update .. first_update + count - 1 applied."""
     weights = keras.ops.convert_to_numpy(model.layers[0].embeddings)
     return (0.0 - weights[first_update:first_update + count, 0]).astype("float32")
+
+
+def drive(callback, model, curve, monitor):
+    """Call the callback as fit would for each epoch; return (rate after each epoch, logs, stdout)."""
+    callback.set_model(model)
+    rates, logs_seen, out = [], [], io.StringIO()
+    with contextlib.redirect_stdout(out):
+        callback.on_train_begin()
+        for epoch, value in enumerate(curve):
+            logs = {monitor: value, "loss": 2 * value}
+            callback.on_epoch_end(epoch, logs)
+            rates.append(float(model.optimizer.learning_rate.numpy()))
+            logs_seen.append(logs)
+    return rates, logs_seen, out.getvalue()
+
+
+def expected_scales(curve, **arguments):
+    """The scale each epoch trains with, and the number of reductions: Keras' callback on a float rate from 1.0."""
+    rates, _, out = drive(keras.callbacks.ReduceLROnPlateau(verbose=1, **arguments), tiny_model(1.0), curve, "val_loss")
+    return np.float32([1.0] + rates[:-1]), out.count("reducing learning rate")
