@@ -10,13 +10,17 @@ import keras
 def value_of(value):
     """A variable's or tensor's value as a NumPy scalar or array, on every backend and strategy.
 
-    A ``keras.Variable`` is read with its own ``numpy()``:
-    ``keras.ops.convert_to_numpy`` of a TensorFlow variable warns (NumPy 2's
-    ``__array__(copy=...)`` deprecation).
+    Not ``keras.ops.convert_to_numpy``: with NumPy 2 it goes through
+    ``np.array(x)``, which warns (the ``__array__(copy=...)`` deprecation) for
+    a TensorFlow variable and a torch tensor.
     """
     if isinstance(value, keras.Variable):
+        value = value.value
+    if hasattr(value, "detach"):  # a torch tensor
+        return value.detach().cpu().numpy()
+    if hasattr(value, "numpy"):  # a TensorFlow tensor or variable (a MirroredVariable too)
         return value.numpy()
-    return keras.ops.convert_to_numpy(value)
+    return keras.ops.convert_to_numpy(value)  # a JAX array, a NumPy value, a Python number
 
 
 def _inner(optimizer):

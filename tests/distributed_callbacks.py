@@ -51,7 +51,7 @@ def main():
         plateau = lrhelpers.ReduceLROnPlateau(factor=0.5, patience=1)
         probe_fit(model, 0, 3, 4, [ScriptedMetric([1.0, 1.0, 0.5, 0.5]), plateau, logger], replicas=2)
         results["scaled"] = {"applied": floats(probe_rates(model, 0, 12)), "logged": floats(logger.learning_rates),
-                             "scale": float(scaled.scale.numpy()),
+                             "scale": scaled.get_config()["scale"],
                              "schedule": floats(lrhelpers.lr_values(EXPONENTIAL, np.arange(12)))}
 
         model = probe_model(0.1, rows=6)

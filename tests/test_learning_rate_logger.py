@@ -9,6 +9,10 @@ from lrhelpers import LearningRateLogger, applied_learning_rates
 from tiny_training import data, probe_fit, probe_model, probe_rates, tiny_model
 
 STAIRCASE = schedules.ExponentialDecay(0.1, 5, 0.1, staircase=True)
+needs_tensorflow = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason=f"needs TensorFlow (tf.executing_eagerly, TensorBoard event files); the backend is {keras.backend.backend()}",
+)
 
 
 def staircase(steps):
@@ -60,6 +64,7 @@ class CountingDecay(schedules.ExponentialDecay):
         return super().__call__(step)
 
 
+@needs_tensorflow
 @pytest.mark.parametrize("steps_per_execution", [1, 4])
 def test_a_schedule_is_evaluated_once_per_batch_call_plus_once_per_printout(capsys, steps_per_execution):
     model = tiny_model(CountingDecay(0.1, 5, 0.1, staircase=True), steps_per_execution)
@@ -122,13 +127,17 @@ def read_csv(path):
     return lines[0], [tuple(line.split(",")) for line in lines[1:]]
 
 
-@pytest.mark.parametrize("steps_per_execution", [1, 4])
-def test_csv_and_event_file_hold_every_step_with_the_schedules_value(tmp_path, steps_per_execution):
+def fit_three_epochs_in_two_calls(logger, steps_per_execution):
     model = tiny_model(STAIRCASE, steps_per_execution)
-    logger = LearningRateLogger(csv_path=tmp_path / "lr.csv", tensorboard_dir=tmp_path / "lr")
     x, y = data(48)
     model.fit(x, y, batch_size=4, epochs=2, callbacks=[logger], verbose=0)  # 2 x 12 steps
     model.fit(x, y, batch_size=4, epochs=3, initial_epoch=2, callbacks=[logger], verbose=0)  # 12 more
+
+
+@pytest.mark.parametrize("steps_per_execution", [1, 4])
+def test_csv_holds_every_step_with_the_schedules_value(tmp_path, steps_per_execution):
+    logger = LearningRateLogger(csv_path=tmp_path / "lr.csv")
+    fit_three_epochs_in_two_calls(logger, steps_per_execution)
     steps = np.arange(36)
     header, rows = read_csv(tmp_path / "lr.csv")
     assert header == "step,epoch,batch,learning_rate"
@@ -138,12 +147,30 @@ def test_csv_and_event_file_hold_every_step_with_the_schedules_value(tmp_path, s
     np.testing.assert_allclose([float(r[3]) for r in rows], staircase(steps), rtol=1e-6)
     # The CSV's text reads back as exactly the float32 the optimizer computed.
     np.testing.assert_array_equal(np.float32([r[3] for r in rows]), np.float32(logger.learning_rates))
+    np.testing.assert_array_equal(logger.epochs, steps // 12)
+    np.testing.assert_array_equal(logger.batches, steps % 12)
 
+
+@needs_tensorflow
+@pytest.mark.parametrize("steps_per_execution", [1, 4])
+def test_event_file_holds_every_step_with_the_schedules_value(tmp_path, steps_per_execution):
+    logger = LearningRateLogger(tensorboard_dir=tmp_path / "lr")
+    fit_three_epochs_in_two_calls(logger, steps_per_execution)
+    steps = np.arange(36)
     events = read_events(tmp_path / "lr", "learning_rate")
     assert [step for step, _ in events] == list(steps)
     np.testing.assert_allclose([v for _, v in events], staircase(steps), rtol=1e-6)
-    np.testing.assert_array_equal(logger.epochs, steps // 12)
-    np.testing.assert_array_equal(logger.batches, steps % 12)
+
+
+@pytest.mark.skipif(keras.backend.backend() == "tensorflow", reason="the message for the other backends")
+def test_an_event_file_without_tensorflow_says_it_needs_tensorflow(tmp_path):
+    try:
+        import tensorflow  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match=r"tensorboard_dir=\.\.\.\) writes the TensorBoard event file with TensorFlow"):
+            LearningRateLogger(tensorboard_dir=tmp_path)
+    else:
+        pytest.skip("TensorFlow is installed: the event file is written on this backend too")
 
 
 def test_csv_is_replaced_unless_append(tmp_path):
@@ -177,6 +204,7 @@ def test_logs_key_none_leaves_the_logs_alone():
     assert seen == [["loss"], ["loss"]]
 
 
+@needs_tensorflow
 @pytest.mark.parametrize("steps_per_execution", [1, 4])
 def test_keras_tensorboard_callback_writes_the_per_batch_rate(tmp_path, steps_per_execution):
     # keras.callbacks.TensorBoard needs the tensorboard package: a pinned dependency (requirements.txt), so no skip.

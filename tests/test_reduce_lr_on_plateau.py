@@ -98,7 +98,7 @@ def test_the_scale_survives_a_keras_file(tmp_path):
     probe_fit(model, 0, per_epoch, 3, [ScriptedMetric(curve), lrhelpers.ReduceLROnPlateau(factor=0.5, patience=1)])
     model.save(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras")
-    assert float(loaded.optimizer._learning_rate.scale.numpy()) == 0.25
+    assert loaded.optimizer._learning_rate.get_config()["scale"] == 0.25
     improving = ScriptedMetric([-1.0 * epoch for epoch in range(6)])  # no further reduction
     probe_fit(loaded, 6, per_epoch, 6, [improving, lrhelpers.ReduceLROnPlateau(factor=0.5, patience=1)], initial_epoch=3)
     schedule = np.float32(lrhelpers.lr_values(DECAY, np.arange(12)))

@@ -6,6 +6,8 @@ import io
 import keras
 import numpy as np
 
+from lrhelpers._optimizer import value_of  # reads a variable without NumPy 2's __array__ warning
+
 
 def tiny_model(learning_rate, steps_per_execution=1):
     """Dense(1) on 3 features with SGD(learning_rate), the same initial weights every time."""
@@ -90,7 +92,7 @@ def drive(callback, model, curve, monitor):
         for epoch, value in enumerate(curve):
             logs = {monitor: value, "loss": 2 * value}
             callback.on_epoch_end(epoch, logs)
-            rates.append(float(model.optimizer.learning_rate.numpy()))
+            rates.append(float(value_of(model.optimizer.learning_rate)))
             logs_seen.append(logs)
     return rates, logs_seen, out.getvalue()
 

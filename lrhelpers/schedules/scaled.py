@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from .. import _checks
+from .._optimizer import value_of
 
 
 @keras.saving.register_keras_serializable(package="lrhelpers")
@@ -54,7 +55,7 @@ class Scaled(keras.optimizers.schedules.LearningRateSchedule):
     def get_config(self):
         return {
             "schedule": keras.saving.serialize_keras_object(self.schedule),
-            "scale": float(self.scale.numpy()),
+            "scale": float(value_of(self.scale)),
         }
 
     @classmethod
