@@ -5,6 +5,9 @@ fail under ``tf.distribute`` (a ``MirroredVariable`` is not a number).
 """
 
 import keras
+import numpy as np
+
+from .evaluate import lr_values
 
 
 def value_of(value):
@@ -85,3 +88,19 @@ def next_update_step(micro_batches, k):
 def current_learning_rate(optimizer):
     """``optimizer.learning_rate`` as a float (a plain or callable learning rate)."""
     return float(value_of(optimizer.learning_rate))
+
+
+def schedule_values(schedule, steps):
+    """``schedule`` at each integer step of ``steps``, as a 1-D NumPy array, warning-free on every backend.
+
+    One step (what a callback needs at nearly every batch) is passed as a scalar, as the
+    optimizer passes it: some Keras schedules do not take a vector of steps on every backend
+    (PiecewiseConstantDecay on torch), and on JAX the scalar gives the same float32 as the
+    compiled step. Several steps go through ``lrhelpers.lr_values`` in one call.
+    """
+    steps = np.asarray(steps, dtype=np.int64).reshape(-1)
+    if steps.size == 0:
+        return np.zeros(0)
+    if steps.size == 1:
+        return np.asarray(value_of(schedule(int(steps[0])))).reshape(1)
+    return np.asarray(lr_values(schedule, steps))

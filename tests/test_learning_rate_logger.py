@@ -9,6 +9,13 @@ from lrhelpers import LearningRateLogger, applied_learning_rates
 from tiny_training import data, probe_fit, probe_model, probe_rates, tiny_model
 
 STAIRCASE = schedules.ExponentialDecay(0.1, 5, 0.1, staircase=True)
+ON_TORCH = keras.backend.backend() == "torch"
+
+
+def several_steps_per_execution(*values):
+    """steps_per_execution values > 1, skipped on torch (Keras allows only 1 there)."""
+    return [pytest.param(v, marks=pytest.mark.skipif(ON_TORCH and v > 1, reason="steps_per_execution must be 1 on torch"))
+            for v in values]
 needs_tensorflow = pytest.mark.skipif(
     keras.backend.backend() != "tensorflow",
     reason=f"needs TensorFlow (tf.executing_eagerly, TensorBoard event files); the backend is {keras.backend.backend()}",
@@ -19,7 +26,7 @@ def staircase(steps):
     return 0.1 * 0.1 ** (np.asarray(steps) // 5)
 
 
-@pytest.mark.parametrize("steps_per_execution", [1, 4])
+@pytest.mark.parametrize("steps_per_execution", several_steps_per_execution(1, 4))
 def test_records_every_step_across_fit_calls(steps_per_execution):
     model = tiny_model(STAIRCASE, steps_per_execution)
     logger = LearningRateLogger()
@@ -65,7 +72,7 @@ class CountingDecay(schedules.ExponentialDecay):
 
 
 @needs_tensorflow
-@pytest.mark.parametrize("steps_per_execution", [1, 4])
+@pytest.mark.parametrize("steps_per_execution", several_steps_per_execution(1, 4))
 def test_a_schedule_is_evaluated_once_per_batch_call_plus_once_per_printout(capsys, steps_per_execution):
     model = tiny_model(CountingDecay(0.1, 5, 0.1, staircase=True), steps_per_execution)
     x, y = data(48)  # 12 steps
@@ -87,7 +94,7 @@ def test_a_callable_learning_rate_is_recorded():
     np.testing.assert_allclose(logger.learning_rates, np.full(4, 0.05), rtol=1e-6)
 
 
-@pytest.mark.parametrize("steps_per_execution", [1, 4])
+@pytest.mark.parametrize("steps_per_execution", several_steps_per_execution(1, 4))
 def test_prints_the_next_learning_rate_every_n_iterations(capsys, steps_per_execution):
     model = tiny_model(STAIRCASE, steps_per_execution)
     x, y = data(48)
@@ -134,7 +141,7 @@ def fit_three_epochs_in_two_calls(logger, steps_per_execution):
     model.fit(x, y, batch_size=4, epochs=3, initial_epoch=2, callbacks=[logger], verbose=0)  # 12 more
 
 
-@pytest.mark.parametrize("steps_per_execution", [1, 4])
+@pytest.mark.parametrize("steps_per_execution", several_steps_per_execution(1, 4))
 def test_csv_holds_every_step_with_the_schedules_value(tmp_path, steps_per_execution):
     logger = LearningRateLogger(csv_path=tmp_path / "lr.csv")
     fit_three_epochs_in_two_calls(logger, steps_per_execution)
@@ -152,7 +159,7 @@ def test_csv_holds_every_step_with_the_schedules_value(tmp_path, steps_per_execu
 
 
 @needs_tensorflow
-@pytest.mark.parametrize("steps_per_execution", [1, 4])
+@pytest.mark.parametrize("steps_per_execution", several_steps_per_execution(1, 4))
 def test_event_file_holds_every_step_with_the_schedules_value(tmp_path, steps_per_execution):
     logger = LearningRateLogger(tensorboard_dir=tmp_path / "lr")
     fit_three_epochs_in_two_calls(logger, steps_per_execution)
@@ -185,7 +192,7 @@ def test_csv_is_replaced_unless_append(tmp_path):
     assert [r[0] for r in rows] == ["0", "1", "0", "1"]  # two models, one header
 
 
-@pytest.mark.parametrize("steps_per_execution", [1, 4])
+@pytest.mark.parametrize("steps_per_execution", several_steps_per_execution(1, 4))
 def test_batch_logs_carry_the_rate_of_the_last_step_each_call_covered(steps_per_execution):
     seen = []
     consumer = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.append(logs["learning_rate"]))
@@ -205,7 +212,7 @@ def test_logs_key_none_leaves_the_logs_alone():
 
 
 @needs_tensorflow
-@pytest.mark.parametrize("steps_per_execution", [1, 4])
+@pytest.mark.parametrize("steps_per_execution", several_steps_per_execution(1, 4))
 def test_keras_tensorboard_callback_writes_the_per_batch_rate(tmp_path, steps_per_execution):
     # keras.callbacks.TensorBoard needs the tensorboard package: a pinned dependency (requirements.txt), so no skip.
     model = tiny_model(STAIRCASE, steps_per_execution)
@@ -246,7 +253,7 @@ EXPONENTIAL = schedules.ExponentialDecay(0.1, 6, 0.5)
 
 
 @pytest.mark.parametrize("k", [2, 4])
-@pytest.mark.parametrize("steps_per_execution", [1, 3])
+@pytest.mark.parametrize("steps_per_execution", several_steps_per_execution(1, 3))
 def test_with_accumulation_each_update_is_recorded_with_the_rate_it_applied(k, steps_per_execution):
     for schedule, rtol in ((PIECEWISE, 0), (EXPONENTIAL, 2e-7)):  # eager vs compiled: the last bit of a power
         logger = LearningRateLogger()

@@ -14,8 +14,8 @@ from .._optimizer import (
     micro_batch_counter,
     next_update_step,
     schedule_of,
+    schedule_values,
 )
-from ..evaluate import lr_values
 
 CSV_HEADER = "step,epoch,batch,learning_rate"
 CSV_HEADER_ACCUMULATING = CSV_HEADER + ",micro_step"
@@ -270,7 +270,7 @@ class LearningRateLogger(keras.callbacks.Callback):
             trained_with = np.full(steps.shape, self._lr_before_update)
             self._check_order(optimizer)
         else:
-            trained_with = lr_values(schedule, micro_steps)
+            trained_with = schedule_values(schedule, micro_steps)
         trained_with = [float(v) for v in trained_with]
         batches = [self._first_batch + int(m - self._first_micro_step) for m in micro_steps]
         self._steps.extend(int(s) for s in steps)
@@ -318,7 +318,7 @@ class LearningRateLogger(keras.callbacks.Callback):
             upcoming = np.full(due.shape, current_learning_rate(optimizer))
         else:
             k = self._accumulation
-            upcoming = lr_values(schedule, next_update_step(k * due, k))
+            upcoming = schedule_values(schedule, next_update_step(k * due, k))
         if not self._header_printed:
             print("iteration  lr")
             self._header_printed = True

@@ -15,9 +15,9 @@ from .._optimizer import (
     micro_batch_counter,
     next_update_step,
     schedule_of,
+    schedule_values,
     value_of,
 )
-from ..evaluate import lr_values
 from ..schedules.scaled import Scaled
 
 
@@ -186,7 +186,7 @@ class ReduceLROnPlateau(keras.callbacks.Callback):
         if self._scaled is None:
             return current_learning_rate(optimizer), None, None
         step = next_update_step(micro_batch_counter(optimizer), accumulation_steps(optimizer))
-        unscaled = float(lr_values(self._scaled.schedule, [step])[0])
+        unscaled = float(schedule_values(self._scaled.schedule, [step])[0])
         scale = float(value_of(self._scaled.scale))
         return float(np.float32(scale) * np.float32(unscaled)), step, unscaled
 

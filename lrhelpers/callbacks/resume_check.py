@@ -5,12 +5,12 @@ import warnings
 import keras
 
 from .. import _checks
-from ..evaluate import lr_values
 from .._optimizer import (
     accumulation_steps,
     micro_batch_counter,
     next_update_step,
     schedule_of,
+    schedule_values,
     set_micro_batch_counter,
 )
 
@@ -84,7 +84,7 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
     schedule = schedule_of(optimizer)
     if schedule is not None:
         at_actual, at_expected = next_update_step(actual, k), next_update_step(expected, k)
-        lr_actual, lr_expected = (float(v) for v in lr_values(schedule, [at_actual, at_expected]))
+        lr_actual, lr_expected = (float(schedule_values(schedule, [s])[0]) for s in (at_actual, at_expected))
         message += (
             f" The {type(schedule).__name__} schedule is a function of {counter}, "
             f"so the next update uses the learning rate of step {at_actual}, {lr_actual:.6g}, "

@@ -29,8 +29,8 @@ class PerUpdate(keras.optimizers.schedules.LearningRateSchedule):
         gradient_accumulation_steps: k, an integer >= 1 (1 changes nothing).
 
     Example:
-        >>> boundaries = keras.optimizers.schedules.PiecewiseConstantDecay([0, 1], [0.1, 0.01, 0.001])
-        >>> lr_values(PerUpdate(boundaries, 4), [3, 7, 11])  # the counters of updates 0, 1, 2
+        >>> per_update = keras.optimizers.schedules.ExponentialDecay(0.1, 1, 0.1, staircase=True)
+        >>> lr_values(PerUpdate(per_update, 4), [3, 7, 11])  # the counters of updates 0, 1, 2
         array([0.1  , 0.01 , 0.001], dtype=float32)
     """
 
