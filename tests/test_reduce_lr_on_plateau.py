@@ -130,3 +130,27 @@ def test_an_unwrapped_schedule_gets_a_type_error_naming_scaled():
 def test_bad_arguments_are_named(arguments, message):
     with pytest.raises(ValueError, match=message.replace(".", r"\.").replace("(", r"\(")):
         lrhelpers.ReduceLROnPlateau(**arguments)
+
+
+def test_backup_and_restore_continues_the_step_but_keeps_no_scale(tmp_path):
+    # BackupAndRestore saves weights and optimizer variables (the step counter), not the schedule's
+    # config: a restarted run continues at the right step with the scale its own code builds.
+    class Crash(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            if int(self.model.optimizer.iterations.numpy()) == 7:  # epoch 2, batch 1
+                raise RuntimeError("simulated crash")
+
+    def callbacks(*extra):
+        return [ScriptedMetric([1.0] * 4), lrhelpers.ReduceLROnPlateau(factor=0.5, patience=1),
+                keras.callbacks.BackupAndRestore(tmp_path / "backup"), *extra]
+
+    crashed_scale = lrhelpers.Scaled(DECAY)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        probe_fit(probe_model(crashed_scale, rows=12), 0, 3, 4, callbacks(Crash()))
+    assert crashed_scale.get_config()["scale"] == 0.5  # reduced at the end of epoch 1, before the crash
+
+    restarted = probe_model(lrhelpers.Scaled(DECAY), rows=12)  # a new process: scale 1.0 again
+    probe_fit(restarted, 6, 3, 4, callbacks(), initial_epoch=0)
+    assert int(restarted.optimizer.iterations.numpy()) == 12  # resumed at step 6: 6 more updates
+    schedule = np.float32(lrhelpers.lr_values(DECAY, np.arange(12)))
+    np.testing.assert_allclose(probe_rates(restarted, 0, 12), schedule, rtol=2e-7)  # scale 1.0 throughout

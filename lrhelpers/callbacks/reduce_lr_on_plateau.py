@@ -44,6 +44,13 @@ class ReduceLROnPlateau(keras.callbacks.Callback):
       start of ``fit`` (Keras' callback raises one at the first reduction),
       which says to wrap the schedule in ``Scaled``.
 
+    The scale lives in the schedule's configuration: a ``.keras`` file keeps
+    it, while ``keras.callbacks.BackupAndRestore``, which saves weights and
+    optimizer variables only, does not; a run restarted from a backup
+    continues at the right step with the scale its code builds. On JAX the
+    train step is retraced after each reduction of a scale (the compiled
+    step holds the value it was traced with).
+
     Keras' callback warns and falls back to ``"auto"`` for an unknown
     ``mode``; this one raises a ``ValueError``, like every argument check of
     lrhelpers.

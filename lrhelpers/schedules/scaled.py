@@ -21,7 +21,9 @@ class Scaled(keras.optimizers.schedules.LearningRateSchedule):
     ``model.make_train_function(force=True)`` after assigning;
     :class:`lrhelpers.ReduceLROnPlateau` does.) ``get_config`` stores the
     current scale, so a model saved to ``.keras`` and loaded again continues
-    with the scale it had.
+    with the scale it had. (``keras.callbacks.BackupAndRestore`` saves
+    weights and optimizer variables, not the schedule: a run restarted from
+    a backup has the scale its code builds.)
 
     This is how a plateau rule and a schedule combine: Keras'
     ``ReduceLROnPlateau`` cannot set the learning rate of an optimizer built
