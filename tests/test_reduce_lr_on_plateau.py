@@ -17,7 +17,7 @@ CURVE = [1.0, 0.8, 0.8, 0.79995, 0.8, 0.8, 0.7, 0.7, 0.70001, 0.7, 0.7, 0.7, 0.6
 CONFIGURATIONS = [
     {},
     {"factor": 0.5, "patience": 2, "cooldown": 3, "min_lr": 0.004, "verbose": 1},
-    {"factor": 0.2, "patience": 0, "min_delta": 0.0, "verbose": 1},
+    {"factor": 0.2, "patience": 0, "min_delta": 0.0, "verbose": True},
     {"monitor": "val_score", "mode": "max", "factor": 0.5, "patience": 1, "min_delta": 0.05, "verbose": 1},
     {"monitor": "loss", "mode": "min", "factor": 0.3, "patience": 3, "cooldown": 1, "min_lr": 1e-3},
 ]

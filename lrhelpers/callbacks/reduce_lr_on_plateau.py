@@ -84,7 +84,8 @@ class ReduceLROnPlateau(keras.callbacks.Callback):
         self.monitor = monitor
         self.factor = _checks.below("factor", _checks.non_negative("factor", factor), 1.0)
         self.patience = _checks.non_negative_integer("patience", patience)
-        self.verbose = _checks.non_negative_integer("verbose", verbose)
+        # verbose=True is common, and Keras accepts it.
+        self.verbose = int(verbose) if isinstance(verbose, bool) else _checks.non_negative_integer("verbose", verbose)
         self.mode = _checks.choice("mode", mode, ("auto", "min", "max"))
         self.min_delta = abs(_checks.number("min_delta", min_delta))
         self.cooldown = _checks.non_negative_integer("cooldown", cooldown)
