@@ -8,7 +8,7 @@ repository; it needs only keras (with TensorFlow), numpy and matplotlib.
 __version__ = "0.2.0"
 # The oldest Keras lrhelpers works with; pyproject.toml's `keras>=` requirement must say the same
 # (tests/test_packaging.py checks it).
-MINIMUM_KERAS = "3.5"
+MINIMUM_KERAS = "3.15.1"
 
 
 def _require_keras(version, minimum=MINIMUM_KERAS):
@@ -31,9 +31,14 @@ import keras as _keras  # noqa: E402
 _require_keras(_keras.__version__)
 del _keras
 
-from .batch_scheduler import BatchLearningRateScheduler
+from .callbacks import (
+    BatchLearningRateScheduler,
+    LearningRateLogger,
+    ReduceLROnPlateau,
+    ResumeCheck,
+    check_resume,
+)
 from .evaluate import lr_values
-from .logger import LearningRateLogger
 from .plot import plot_schedule
 from .probe import applied_learning_rates
 from .range_test import RangeTestResult, lr_range_test
@@ -43,11 +48,12 @@ from .schedules import (
     Join,
     OneCycle,
     PerEpoch,
+    PerUpdate,
+    Scaled,
     Warmup,
     WarmupStableDecay,
     warmup_cosine_decay,
 )
-from .resume_check import ResumeCheck, check_resume
 from .table import lr_table
 
 __all__ = [
@@ -59,8 +65,11 @@ __all__ = [
     "LearningRateLogger",
     "OneCycle",
     "PerEpoch",
+    "PerUpdate",
     "RangeTestResult",
+    "ReduceLROnPlateau",
     "ResumeCheck",
+    "Scaled",
     "Warmup",
     "WarmupStableDecay",
     "check_resume",
