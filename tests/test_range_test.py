@@ -310,8 +310,10 @@ def test_bad_arguments_raise_value_error(kwargs, message):
 def test_bad_dataset_raises_value_error():
     model = model_with_state(keras.optimizers.SGD(0.01))
     x, y = regression_data()
-    with pytest.raises(ValueError, match="Argument `dataset` must be a tf.data.Dataset"):
+    with pytest.raises(ValueError, match="Argument `dataset` holds arrays, .* pass `batch_size` too"):
         lr_range_test(model, (x, y))
+    with pytest.raises(ValueError, match="Argument `dataset` must be a tf.data.Dataset, a keras.utils.PyDataset"):
+        lr_range_test(model, 3)
     with pytest.raises(ValueError, match="at least one batch"):
         lr_range_test(model, dataset().take(0))
 
