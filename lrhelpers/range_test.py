@@ -1,5 +1,6 @@
 """The learning-rate range test, done with true per-batch losses and a clean undo."""
 
+import contextlib
 import math
 
 import keras
@@ -27,6 +28,41 @@ def _settable_optimizer(model):
             "`learning_rate` for the range test, and with the schedule for training."
         )
     return optimizer
+
+
+def _numpy(variable):
+    """A copy of the variable's value as a NumPy array, without a warning on any backend.
+
+    Read through a tensor, which works for tf.distribute's mirrored and
+    sync-on-read variables too; on torch with ``.numpy()``, because NumPy 2
+    warns on ``np.array`` of a torch tensor (which ``convert_to_numpy`` calls).
+    """
+    value = keras.ops.convert_to_tensor(variable)
+    if keras.backend.backend() == "torch":
+        return value.detach().cpu().numpy().copy()
+    return keras.ops.convert_to_numpy(value)
+
+
+def _torch_random_state():
+    """torch's global generators on the torch backend (None elsewhere).
+
+    Keras' Dropout without a seed draws its masks from them there, not from a
+    seed variable of the model, so they are part of what the sweep changes.
+    """
+    if keras.backend.backend() != "torch":
+        return None
+    import torch
+
+    return torch.get_rng_state(), torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
+
+
+def _set_torch_random_state(state):
+    if state is not None:
+        import torch
+
+        torch.set_rng_state(state[0])
+        if state[1] is not None:
+            torch.cuda.set_rng_state_all(state[1])
 
 
 def _centred_average(values, smoothing):
@@ -80,7 +116,9 @@ def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, mo
     (iteration counter, learning rate, slots such as Adam's moments) and the
     compiled metrics' state are restored exactly, so the same model can then be
     trained from where it was. An optimizer that was not built yet is built
-    first, so that its initial state is the one restored. It runs on the
+    first, so that its initial state is the one restored. On the torch
+    backend torch's global random generators, from which Keras' unseeded
+    Dropout draws, are restored too. It runs on the
     TensorFlow, JAX and PyTorch backends, and under a ``tf.distribute``
     strategy (a model built and compiled in ``strategy.scope()``).
 
@@ -136,12 +174,15 @@ def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, mo
     if first is None:
         raise ValueError("Argument `dataset` must yield at least one batch. Received: an empty dataset")
     x, y, sample_weight = _batches.split(first)
-    if not model.built:
-        model(x)  # inference-mode call: creates the weights, changes no state
-    if not optimizer.built:
-        optimizer.build(model.trainable_variables)
-    saved = [(v, keras.ops.convert_to_numpy(v)) for v in
+    strategy = getattr(model, "distribute_strategy", None)  # TensorFlow backend: the model's tf.distribute
+    with strategy.scope() if strategy is not None else contextlib.nullcontext():  # variables made in its scope
+        if not model.built:
+            model(x)  # inference-mode call: creates the weights, changes no state
+        if not optimizer.built:
+            optimizer.build(model.trainable_variables)
+    saved = [(v, _numpy(v)) for v in
              list(model.variables) + list(optimizer.variables) + list(model.metrics_variables)]
+    random_state = _torch_random_state()
 
     # both include min_lr and max_lr exactly, as first and last rate
     sweep = (np.geomspace if mode == "exponential" else np.linspace)(min_lr, max_lr, num_steps)
@@ -172,6 +213,7 @@ def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, mo
         if restore:
             for variable, value in saved:
                 variable.assign(value)
+            _set_torch_random_state(random_state)
     if not math.isfinite(online[0]):
         raise ValueError(
             f"The loss was not finite from the first batch (lr={lrs[0]:g}): lower `min_lr` "

@@ -1,12 +1,21 @@
 """Write fastai_suggestions.json: fastai's four learning-rate suggestions for recorded curves.
 
 fastai is not a dependency of lrhelpers; run this with a Python that has
-fastai and torch (a throwaway virtual environment; fastai's imports need
-torch, fastcore, fastprogress, fasttransform, fastdownload, plum-dispatch,
-pandas, scipy, scikit-learn, matplotlib, pyyaml, requests, pillow; not
-torchvision or spacy), from the repository root:
+fastai and torch, from the repository root:
 
     python tests/reference/make_fastai_reference.py
+
+A throwaway virtual environment is enough, and the lightest one is a CPU build
+of torch and fastai without its declared extras: ``pip install --no-deps
+fastai==2.8.12``, then what its imports need (fastcore, fastprogress,
+fasttransform, fastdownload, "plum-dispatch<2.10", pandas, scipy,
+scikit-learn, matplotlib, pyyaml, requests, pillow, cloudpickle, packaging);
+torchvision and spacy are not needed. With torch 2.13.0+cpu that is 1.4 GB;
+a plain ``pip install fastai`` on Linux takes PyPI's CUDA build of torch, whose
+CUDA libraries alone are 3.2 GB (5.9 GB in all). The JSON stored here was
+written with fastai 2.8.12, torch 2.13.0+cpu and NumPy 2.4.6; torch
+2.14.1+cu130 gave the same suggestions for every curve except the real
+fastai run, whose curve differs (the same seed, another torch).
 
 For each curve it calls fastai's own ``Learner.lr_find`` with the curve as
 the recorder's ``lrs`` and ``losses``, once per rule (``valley``, ``slide``,
