@@ -34,13 +34,16 @@ def _numpy(variable):
     """A copy of the variable's value as a NumPy array, without a warning on any backend.
 
     Read through a tensor, which works for tf.distribute's mirrored and
-    sync-on-read variables too; on torch with ``.numpy()``, because NumPy 2
-    warns on ``np.array`` of a torch tensor (which ``convert_to_numpy`` calls).
+    sync-on-read variables too, then with the tensor's own ``.numpy()`` on
+    TensorFlow and torch: ``keras.ops.convert_to_numpy`` calls ``np.array``,
+    on which NumPy 2 warns for their tensors (and for Keras' JAX variables).
     """
     value = keras.ops.convert_to_tensor(variable)
     if keras.backend.backend() == "torch":
         return value.detach().cpu().numpy().copy()
-    return keras.ops.convert_to_numpy(value)
+    if keras.backend.backend() == "tensorflow":
+        return value.numpy()
+    return np.array(value)
 
 
 def _torch_random_state():

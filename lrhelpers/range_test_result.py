@@ -5,7 +5,8 @@ import numpy as np
 
 from . import suggest
 
-_MARKERS = {"valley": "o", "slide": "s", "steep": "^", "minimum": "v"}
+# colours clear of the curves (C0), the suggested_lr line (C3) and a second curve a caller adds (C1)
+_MARKERS = {"valley": ("o", "C2"), "slide": ("s", "C4"), "steep": ("^", "C5"), "minimum": ("v", "C6")}
 
 
 class RangeTestResult:
@@ -100,11 +101,12 @@ class RangeTestResult:
                    label=f"min smoothed loss at {self.min_loss_lr:.3g}")
         finite = np.isfinite(self.smoothed_losses)
         position = np.log if self.mode == "exponential" else np.asarray
-        for color, (method, rate) in enumerate(self.suggestions.items(), start=1):
+        for method, rate in self.suggestions.items():
             if rate is not None:
                 height = np.interp(position(rate), position(self.learning_rates[finite]),
                                    self.smoothed_losses[finite])
-                ax.plot([rate], [height], ls="none", marker=_MARKERS[method], color=f"C{color}", ms=7,
+                marker, color = _MARKERS[method]
+                ax.plot([rate], [height], ls="none", marker=marker, color=color, ms=7,
                         markeredgecolor="black", markeredgewidth=0.6, label=f"fastai {method}: {rate:.3g}")
         smoothed = self.smoothed_losses[finite]
         raw_losses = self.losses[np.isfinite(self.losses)]

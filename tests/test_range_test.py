@@ -49,11 +49,13 @@ def model_with_state(optimizer):
 
 def numpy(variable):
     """A copy of a variable's value. Not ``get_weights()`` or ``convert_to_numpy``: with NumPy 2 they warn
-    on JAX (Keras' Variable.__array__) and torch (torch's Tensor.__array__)."""
+    (the ``__array__`` of Keras' JAX variables, of TensorFlow's and of torch's tensors)."""
     value = keras.ops.convert_to_tensor(variable)
     if keras.backend.backend() == "torch":
         return value.detach().cpu().numpy().copy()
-    return keras.ops.convert_to_numpy(value)
+    if keras.backend.backend() == "tensorflow":
+        return value.numpy()
+    return np.array(value)
 
 
 def weights(model):
@@ -73,7 +75,8 @@ def assert_same_state(before, after):
 
 def test_restores_weights_and_optimizer_state_of_a_trained_model_exactly():
     model = model_with_state(keras.optimizers.Adam(1e-3))
-    model.fit(*regression_data(), batch_size=16, epochs=1, verbose=0, shuffle=False)  # optimizer built, moments and iterations non-zero
+    # the optimizer built, its moments and iterations non-zero
+    model.fit(*regression_data(), batch_size=16, epochs=1, verbose=0, shuffle=False)
     before = snapshot(model)
     assert int(model.optimizer.iterations) == 16
 

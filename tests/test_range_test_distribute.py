@@ -41,11 +41,11 @@ CHILD = textwrap.dedent('''
 
     def state(model):
         variables = list(model.variables) + list(model.optimizer.variables) + list(model.metrics_variables)
-        return {v.path: keras.ops.convert_to_numpy(keras.ops.convert_to_tensor(v)) for v in variables}
+        return {v.path: keras.ops.convert_to_tensor(v).numpy() for v in variables}
 
 
     def replicas(variable):  # the per-device copies of a MirroredVariable
-        return [keras.ops.convert_to_numpy(v) for v in variable.value.values]
+        return [v.numpy() for v in variable.value.values]
 
 
     report = {}
@@ -76,7 +76,7 @@ CHILD = textwrap.dedent('''
             "suggestions": result.suggestions,
             "reference_suggestions": reference.suggestions,
             "restored": before is None or all(np.array_equal(after[k], v) for k, v in before.items()),
-            "iterations": int(keras.ops.convert_to_numpy(keras.ops.convert_to_tensor(model.optimizer.iterations))),
+            "iterations": int(keras.ops.convert_to_tensor(model.optimizer.iterations).numpy()),
             "replicas_equal": all(np.array_equal(*replicas(v)) for v in model.trainable_variables),
         }
     print("REPORT " + json.dumps(report))
