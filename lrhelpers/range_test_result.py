@@ -80,7 +80,8 @@ class RangeTestResult:
         one. A dashed line marks ``suggested_lr`` (steepest descent before the
         minimum), a dotted one ``min_loss_lr``, and a marker on the smoothed
         curve each of fastai's four ``suggestions`` (the one of ``minimum`` at
-        the rate it suggests, a tenth of the rate of the lowest loss).
+        the rate it suggests, a tenth of the rate of the lowest loss). The
+        legend stands to the right of the Axes.
 
         Args:
             ax: a matplotlib Axes to draw on; a new figure's if None.
@@ -91,7 +92,7 @@ class RangeTestResult:
             The matplotlib Axes.
         """
         if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
+            _, ax = plt.subplots(figsize=(8.5, 3.5), layout="constrained")
         if raw:
             ax.plot(self.learning_rates, self.losses, color="C0", alpha=0.3, lw=0.8, label="loss per batch")
         ax.plot(self.learning_rates, self.smoothed_losses, color="C0", lw=1.8, label="smoothed loss")
@@ -121,5 +122,5 @@ class RangeTestResult:
         ax.set(xlabel="learning rate", ylabel="loss")
         if title:
             ax.set_title(title)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the curve, not on it
         return ax
