@@ -41,7 +41,8 @@ from .callbacks import (
 from .evaluate import lr_values
 from .plot import plot_schedule
 from .probe import applied_learning_rates
-from .range_test import RangeTestResult, lr_range_test
+from .range_test import lr_range_test
+from .range_test_result import RangeTestResult
 from .schedules import (
     CosineRestarts,
     CyclicLR,
@@ -55,6 +56,7 @@ from .schedules import (
     warmup_cosine_decay,
 )
 from .table import lr_table
+from .suggest import suggest_lr
 
 __all__ = [
     "applied_learning_rates",
@@ -77,5 +79,6 @@ __all__ = [
     "lr_table",
     "lr_values",
     "plot_schedule",
+    "suggest_lr",
     "warmup_cosine_decay",
 ]
