@@ -9,7 +9,8 @@ from .evaluate import lr_values
 from .logger import LearningRateLogger
 from .plot import plot_schedule
 from .probe import applied_learning_rates
-from .range_test import RangeTestResult, lr_range_test
+from .range_test import lr_range_test
+from .range_test_result import RangeTestResult
 from .schedules import (
     CosineRestarts,
     CyclicLR,
@@ -22,6 +23,7 @@ from .schedules import (
 )
 from .resume_check import ResumeCheck, check_resume
 from .table import lr_table
+from .suggest import suggest_lr
 
 __all__ = [
     "applied_learning_rates",
@@ -41,5 +43,6 @@ __all__ = [
     "lr_table",
     "lr_values",
     "plot_schedule",
+    "suggest_lr",
     "warmup_cosine_decay",
 ]

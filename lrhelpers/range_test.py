@@ -1,13 +1,15 @@
 """The learning-rate range test, done with true per-batch losses and a clean undo."""
 
+import contextlib
 import math
 
 import keras
-import matplotlib.pyplot as plt
 import numpy as np
 
-from . import _checks
+from . import _batches, _checks
 from ._optimizer import has_settable_learning_rate
+from .range_test_result import RangeTestResult
+from .suggest import steepest_before_minimum
 
 
 def _settable_optimizer(model):
@@ -28,112 +30,42 @@ def _settable_optimizer(model):
     return optimizer
 
 
-def _split(batch):
-    """(x, y, sample_weight) from a dataset element, as Keras' fit unpacks it."""
-    try:
-        return keras.utils.unpack_x_y_sample_weight(batch)
-    except ValueError:  # Keras' message prints the whole batch
-        raise ValueError(
-            "Argument `dataset` must yield batches `x`, `(x, y)` or `(x, y, sample_weight)`. "
-            f"Received: a batch of {len(batch)} elements"
-        ) from None
+def _numpy(variable):
+    """A copy of the variable's value as a NumPy array, without a warning on any backend.
 
-
-def _batches(dataset):
-    """Batches of ``dataset``, starting over when it ends (once per pass, if it can)."""
-    while True:
-        iterator = iter(dataset)
-        empty = True
-        for batch in iterator:
-            empty = False
-            yield batch
-        if empty or iterator is dataset:  # an empty dataset or a one-shot iterator
-            return
-
-
-class RangeTestResult:
-    """What :func:`lr_range_test` measured.
-
-    Attributes:
-        learning_rates: NumPy array, the learning rate of each batch trained.
-        losses: the loss of each of those batches, computed on the batch before
-            its update (not the running mean Keras reports in ``logs``).
-        smoothed_losses: ``losses`` smoothed by an exponentially weighted
-            average centred on each step (weights ``smoothing ** |distance|``),
-            which does not shift the curve towards higher learning rates as a
-            one-way moving average does; losses above the divergence threshold
-            are clipped to it first. NaN where the loss was not finite.
-        suggested_lr: the suggested learning rate, one of ``learning_rates``:
-            where the smoothed loss falls fastest (steepest negative slope
-            against ``log(lr)``) before its minimum.
-        min_loss_lr: the learning rate of the lowest smoothed loss. One tenth
-            of it is the other common rule of thumb.
-        suggested_index, min_loss_index: the indices of those two rates in
-            ``learning_rates``.
-        diverged: whether the test stopped early because the loss blew up.
-        min_lr, max_lr, num_steps: the sweep that was asked for.
+    Read through a tensor, which works for tf.distribute's mirrored and
+    sync-on-read variables too, then with the tensor's own ``.numpy()`` on
+    TensorFlow and torch: ``keras.ops.convert_to_numpy`` calls ``np.array``,
+    on which NumPy 2 warns for their tensors (and for Keras' JAX variables).
     """
+    value = keras.ops.convert_to_tensor(variable)
+    if keras.backend.backend() == "torch":
+        return value.detach().cpu().numpy().copy()
+    if keras.backend.backend() == "tensorflow":
+        return value.numpy()
+    return np.array(value)
 
-    def __init__(self, learning_rates, losses, smoothed_losses, suggested_index, min_loss_index,
-                 diverged, min_lr, max_lr, num_steps):
-        self.learning_rates = np.asarray(learning_rates, dtype=np.float64)
-        self.losses = np.asarray(losses, dtype=np.float64)
-        self.smoothed_losses = np.asarray(smoothed_losses, dtype=np.float64)
-        self.suggested_index = int(suggested_index)
-        self.suggested_lr = float(self.learning_rates[self.suggested_index])
-        self.min_loss_index = int(min_loss_index)
-        self.min_loss_lr = float(self.learning_rates[self.min_loss_index])
-        self.diverged = bool(diverged)
-        self.min_lr = min_lr
-        self.max_lr = max_lr
-        self.num_steps = num_steps
 
-    @property
-    def steps(self):
-        """How many batches were trained before the test stopped."""
-        return len(self.losses)
+def _torch_random_state():
+    """torch's global generators on the torch backend (None elsewhere).
 
-    def __repr__(self):
-        return (
-            f"RangeTestResult(steps={self.steps}/{self.num_steps}, lr {self.min_lr:.3g} .. "
-            f"{self.learning_rates[-1]:.3g}, suggested_lr={self.suggested_lr:.3g}, "
-            f"min_loss_lr={self.min_loss_lr:.3g}, diverged={self.diverged})"
-        )
+    Keras' Dropout without a seed draws its masks from them there, not from a
+    seed variable of the model, so they are part of what the sweep changes.
+    """
+    if keras.backend.backend() != "torch":
+        return None
+    import torch
 
-    def plot(self, ax=None, raw=True, title="LR range test"):
-        """Plot loss against learning rate (log scale) and mark the suggestion.
+    return torch.get_rng_state(), torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
 
-        Args:
-            ax: a matplotlib Axes to draw on; a new figure's if None.
-            raw: also draw the unsmoothed per-batch losses, faintly.
-            title: the Axes title (None for none).
 
-        Returns:
-            The matplotlib Axes.
-        """
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
-        if raw:
-            ax.plot(self.learning_rates, self.losses, color="C0", alpha=0.3, lw=0.8, label="loss per batch")
-        ax.plot(self.learning_rates, self.smoothed_losses, color="C0", lw=1.8, label="smoothed loss")
-        ax.axvline(self.suggested_lr, color="C3", ls="--", lw=1,
-                   label=f"suggested lr {self.suggested_lr:.3g}")
-        ax.axvline(self.min_loss_lr, color="grey", ls=":", lw=1,
-                   label=f"min smoothed loss at {self.min_loss_lr:.3g}")
-        finite = self.smoothed_losses[np.isfinite(self.smoothed_losses)]
-        raw_losses = self.losses[np.isfinite(self.losses)]
-        if finite.size:  # keep the interesting part: the divergence would squash it
-            low = float(min(finite.min(), raw_losses.min() if raw else np.inf))
-            high = float(max(finite[: self.min_loss_index + 1].max(),
-                             np.median(raw_losses[:5]) if raw else -np.inf))
-            margin = 0.1 * (high - low) or 0.1 * abs(high) or 0.1
-            ax.set_ylim(low - margin, high + 3 * margin)
-        ax.set_xscale("log")
-        ax.set(xlabel="learning rate", ylabel="loss")
-        if title:
-            ax.set_title(title)
-        ax.legend(fontsize=8)
-        return ax
+def _set_torch_random_state(state):
+    if state is not None:
+        import torch
+
+        torch.set_rng_state(state[0])
+        if state[1] is not None:
+            torch.cuda.set_rng_state_all(state[1])
 
 
 def _centred_average(values, smoothing):
@@ -163,48 +95,51 @@ def _centred_average(values, smoothing):
     return both_ways(values) / both_ways(ones)
 
 
-def _suggest(log_lrs, smoothed):
-    """(index of the steepest descent before the minimum, index of the minimum) of the smoothed loss.
-
-    ``smoothed`` is NaN where the loss was not finite, and finite elsewhere.
-    """
-    lowest = int(np.nanargmin(smoothed))
-    if lowest < 2:  # no descent to speak of: the lowest point itself
-        return lowest, lowest
-    slopes = np.gradient(smoothed[: lowest + 1], log_lrs[: lowest + 1])
-    return int(np.argmin(slopes)), lowest
-
-
-def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, smoothing=0.9,
-                  diverge_factor=4.0, restore=True):
-    """Sweep the learning rate exponentially over batches and record the loss (Smith, 2015).
+def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, mode="exponential",
+                  smoothing=0.9, diverge_factor=4.0, restore=True, batch_size=None):
+    """Sweep the learning rate over batches and record the loss of each (Smith, 2015).
 
     Trains ``model`` on ``num_steps`` batches of ``dataset`` with the learning
-    rate growing geometrically from ``min_lr`` to ``max_lr``, one rate per
-    batch, and records the loss of every batch (``train_on_batch`` with the
-    metrics reset, so each value is that batch's loss, not the running mean
-    that Keras puts in ``logs``). While it runs, the losses are smoothed with a
-    bias-corrected exponential moving average, and the sweep stops early once
-    that average exceeds ``diverge_factor`` times its lowest value, or is not
-    finite. The curve returned, and the suggestion, use an average with the
-    same weights centred on each step, which does not lag behind the sweep.
+    rate growing from ``min_lr`` to ``max_lr``, one rate per batch:
+    geometrically (``mode="exponential"``, as fastai's ``lr_find``) or
+    linearly (``mode="linear"``, Leslie Smith's original test and
+    pytorch-lr-finder's ``step_mode="linear"``). It records the loss of every
+    batch: the metrics are reset before each ``train_on_batch``, so each value
+    is that batch's loss, computed before its update, not the running mean
+    that Keras puts in ``logs`` (on any Keras version, whether or not its
+    ``train_on_batch`` resets them). While it runs, the losses are smoothed
+    with a bias-corrected exponential moving average, and the sweep stops
+    early once that average exceeds ``diverge_factor`` times its lowest value,
+    or is not finite. The curve returned, and the suggestions, use an average
+    with the same weights centred on each step, which does not lag behind the
+    sweep.
 
     Afterwards the model's variables (weights, non-trainable state such as
     batch-norm statistics, dropout seeds), the optimizer's variables
     (iteration counter, learning rate, slots such as Adam's moments) and the
     compiled metrics' state are restored exactly, so the same model can then be
     trained from where it was. An optimizer that was not built yet is built
-    first, so that its initial state is the one restored.
+    first, so that its initial state is the one restored. On the torch
+    backend torch's global random generators, from which Keras' unseeded
+    Dropout draws, are restored too. It runs on the
+    TensorFlow, JAX and PyTorch backends, and under a ``tf.distribute``
+    strategy (a model built and compiled in ``strategy.scope()``).
 
     Args:
         model: a compiled Keras model whose optimizer has a float learning
             rate (not a ``LearningRateSchedule``).
-        dataset: a ``tf.data.Dataset`` or any re-iterable of batches ``x``,
-            ``(x, y)`` or ``(x, y, sample_weight)``; it is started over when
-            it ends before ``num_steps``. Shuffled batches give a fairer test.
+        dataset: what ``fit`` trains on: a ``tf.data.Dataset``, a
+            ``keras.utils.PyDataset``, a torch ``DataLoader`` or any other
+            re-iterable of batches ``x``, ``(x, y)`` or ``(x, y,
+            sample_weight)`` (TensorFlow and torch tensors are converted to
+            NumPy on the other backends); or NumPy arrays ``x``, ``(x, y)`` or
+            ``(x, y, sample_weight)`` with ``batch_size``, cut into batches in
+            order. It is started over when it ends before ``num_steps``.
+            Shuffled batches give a fairer test.
         min_lr: the first learning rate, > 0.
         max_lr: the last learning rate, > ``min_lr``.
         num_steps: batches in the sweep, > 0.
+        mode: ``"exponential"`` (default) or ``"linear"``.
         smoothing: 0 <= smoothing < 1 (0: no smoothing). The weight of the
             past in the moving average that watches for divergence, and the
             factor by which the weights of the centred average decrease per
@@ -213,43 +148,47 @@ def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, sm
             its minimum, > 1.
         restore: put the variables back afterwards (default). With False the
             model keeps the state the sweep left it in.
+        batch_size: rows per batch when ``dataset`` is arrays; only then.
 
     Returns:
         A :class:`RangeTestResult`: ``learning_rates``, ``losses``,
-        ``smoothed_losses``, ``suggested_lr``, ``min_loss_lr``, ``diverged``
-        and ``plot()``.
+        ``smoothed_losses``, ``suggested_lr`` (steepest descent before the
+        minimum), ``min_loss_lr``, ``suggestions`` (fastai's ``valley``,
+        ``slide``, ``steep`` and ``minimum``), ``diverged`` and ``plot()``.
 
     Example:
         >>> model.compile(keras.optimizers.SGD(0.01, momentum=0.9), loss=..., metrics=[...])
         >>> result = lr_range_test(model, train_ds, min_lr=1e-5, max_lr=1.0, num_steps=200)
-        >>> result.suggested_lr, result.plot()
+        >>> result.suggested_lr, result.suggestions["valley"], result.plot()
     """
     min_lr = float(_checks.positive("min_lr", min_lr))
     max_lr = float(_checks.greater("max_lr", max_lr, min_lr, "min_lr"))
     num_steps = _checks.positive_integer("num_steps", num_steps)
+    mode = _checks.choice("mode", mode, ("exponential", "linear"))
     smoothing = float(_checks.below("smoothing", _checks.non_negative("smoothing", smoothing), 1))
     diverge_factor = float(_checks.greater("diverge_factor", diverge_factor, 1))
-    if isinstance(dataset, (tuple, list, np.ndarray)) or not hasattr(dataset, "__iter__"):
-        raise ValueError(
-            "Argument `dataset` must be a tf.data.Dataset or an iterable of batches, e.g. "
-            "`tf.data.Dataset.from_tensor_slices((x, y)).shuffle(n).batch(32)`. "
-            f"Received: dataset of type {type(dataset).__name__}"
-        )
+    if batch_size is not None:
+        batch_size = _checks.positive_integer("batch_size", batch_size)
+    dataset = _batches.check(dataset, batch_size)
     optimizer = _settable_optimizer(model)
 
-    batches = _batches(dataset)
+    batches = _batches.passes(dataset)
     first = next(batches, None)
     if first is None:
         raise ValueError("Argument `dataset` must yield at least one batch. Received: an empty dataset")
-    x, y, sample_weight = _split(first)
-    if not model.built:
-        model(x)  # inference-mode call: creates the weights, changes no state
-    if not optimizer.built:
-        optimizer.build(model.trainable_variables)
-    saved = [(v, keras.ops.convert_to_numpy(v)) for v in
+    x, y, sample_weight = _batches.split(first)
+    strategy = getattr(model, "distribute_strategy", None)  # TensorFlow backend: the model's tf.distribute
+    with strategy.scope() if strategy is not None else contextlib.nullcontext():  # variables made in its scope
+        if not model.built:
+            model(x)  # inference-mode call: creates the weights, changes no state
+        if not optimizer.built:
+            optimizer.build(model.trainable_variables)
+    saved = [(v, _numpy(v)) for v in
              list(model.variables) + list(optimizer.variables) + list(model.metrics_variables)]
+    random_state = _torch_random_state()
 
-    sweep = np.geomspace(min_lr, max_lr, num_steps)  # exactly min_lr first and max_lr last
+    # both include min_lr and max_lr exactly, as first and last rate
+    sweep = (np.geomspace if mode == "exponential" else np.linspace)(min_lr, max_lr, num_steps)
     lrs, losses, online = [], [], []
     average, best, diverged = 0.0, math.inf, False
     try:
@@ -258,9 +197,10 @@ def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, sm
                 batch = next(batches, None)
                 if batch is None:
                     break
-                x, y, sample_weight = _split(batch)
+                x, y, sample_weight = _batches.split(batch)
             lr = float(sweep[i])
             optimizer.learning_rate = lr
+            model.reset_metrics()  # the loss of this batch alone, whatever train_on_batch does
             logs = model.train_on_batch(x, y, sample_weight=sample_weight, return_dict=True)
             loss = float(logs["loss"])
             average = smoothing * average + (1 - smoothing) * loss
@@ -276,6 +216,7 @@ def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, sm
         if restore:
             for variable, value in saved:
                 variable.assign(value)
+            _set_torch_random_state(random_state)
     if not math.isfinite(online[0]):
         raise ValueError(
             f"The loss was not finite from the first batch (lr={lrs[0]:g}): lower `min_lr` "
@@ -287,5 +228,6 @@ def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, sm
         kept = np.minimum(kept, diverge_factor * best)
     smoothed = np.full(len(losses), np.nan)
     smoothed[:finite] = _centred_average(kept, smoothing)
-    suggested, lowest = _suggest(np.log(lrs), smoothed)
-    return RangeTestResult(lrs, losses, smoothed, suggested, lowest, diverged, min_lr, max_lr, num_steps)
+    suggested, lowest = steepest_before_minimum(np.asarray(lrs), smoothed)
+    return RangeTestResult(lrs, losses, smoothed, suggested, lowest, diverged, min_lr, max_lr, num_steps,
+                           mode)

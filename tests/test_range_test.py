@@ -1,4 +1,8 @@
-"""lr_range_test sweeps the rate, records true per-batch losses and puts everything back."""
+"""lr_range_test sweeps the rate, records true per-batch losses and puts everything back.
+
+Runs on every Keras backend (KERAS_BACKEND=tensorflow, jax or torch); the tests
+that need TensorFlow or torch skip, saying so, where it is missing or not the backend.
+"""
 
 import matplotlib
 
@@ -7,7 +11,6 @@ matplotlib.use("Agg")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
 
 from lrhelpers import RangeTestResult, lr_range_test  # noqa: E402
 
@@ -21,8 +24,13 @@ def regression_data(n=256, seed=0):
 
 
 def dataset(batch_size=16, n=256):
+    """A list of (x, y) batches: a re-iterable of NumPy batches, as every backend takes."""
     x, y = regression_data(n)
-    return tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)
+    return [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, n, batch_size)]
+
+
+def zero_batches(count):
+    return [(np.zeros((1, 1), "float32"), np.zeros((1, 1), "float32")) for _ in range(count)]
 
 
 def model_with_state(optimizer):
@@ -39,9 +47,24 @@ def model_with_state(optimizer):
     return model
 
 
+def numpy(variable):
+    """A copy of a variable's value. Not ``get_weights()`` or ``convert_to_numpy``: with NumPy 2 they warn
+    (the ``__array__`` of Keras' JAX variables, of TensorFlow's and of torch's tensors)."""
+    value = keras.ops.convert_to_tensor(variable)
+    if keras.backend.backend() == "torch":
+        return value.detach().cpu().numpy().copy()
+    if keras.backend.backend() == "tensorflow":
+        return value.numpy()
+    return np.array(value)
+
+
+def weights(model):
+    return [numpy(w) for w in model.weights]
+
+
 def snapshot(model):
     variables = list(model.variables) + list(model.optimizer.variables) + list(model.metrics_variables)
-    return {v.path: keras.ops.convert_to_numpy(v).copy() for v in variables}
+    return {v.path: numpy(v) for v in variables}
 
 
 def assert_same_state(before, after):
@@ -52,7 +75,8 @@ def assert_same_state(before, after):
 
 def test_restores_weights_and_optimizer_state_of_a_trained_model_exactly():
     model = model_with_state(keras.optimizers.Adam(1e-3))
-    model.fit(dataset(), epochs=1, verbose=0, shuffle=False)  # optimizer built, moments and iterations non-zero
+    # the optimizer built, its moments and iterations non-zero
+    model.fit(*regression_data(), batch_size=16, epochs=1, verbose=0, shuffle=False)
     before = snapshot(model)
     assert int(model.optimizer.iterations) == 16
 
@@ -67,7 +91,7 @@ def test_restores_weights_and_optimizer_state_of_a_trained_model_exactly():
 def test_restores_the_initial_state_of_an_optimizer_that_was_not_built():
     model = model_with_state(keras.optimizers.SGD(0.01, momentum=0.9))
     assert not model.optimizer.built
-    initial_weights = [w.copy() for w in model.get_weights()]
+    initial_weights = [w.copy() for w in weights(model)]
 
     lr_range_test(model, dataset(), min_lr=1e-4, max_lr=1.0, num_steps=20)
 
@@ -75,19 +99,19 @@ def test_restores_the_initial_state_of_an_optimizer_that_was_not_built():
     assert int(model.optimizer.iterations) == 0
     for variable in model.optimizer.variables:
         if "momentum" in variable.path:
-            np.testing.assert_array_equal(keras.ops.convert_to_numpy(variable), 0.0)
-    for after, before in zip(model.get_weights(), initial_weights):
+            np.testing.assert_array_equal(numpy(variable), 0.0)
+    for after, before in zip(weights(model), initial_weights):
         np.testing.assert_array_equal(after, before)
 
 
 def test_training_after_the_test_matches_training_without_it():
     def trained(run_range_test):
         model = model_with_state(keras.optimizers.Adam(1e-2))
-        model.fit(dataset(), epochs=1, verbose=0, shuffle=False)
+        model.fit(*regression_data(), batch_size=16, epochs=1, verbose=0, shuffle=False)
         if run_range_test:
             lr_range_test(model, dataset(), num_steps=30)
-        model.fit(dataset(), epochs=1, verbose=0, shuffle=False)
-        return model.get_weights()
+        model.fit(*regression_data(), batch_size=16, epochs=1, verbose=0, shuffle=False)
+        return weights(model)
 
     for with_test, without in zip(trained(True), trained(False)):
         np.testing.assert_array_equal(with_test, without)
@@ -139,7 +163,7 @@ def range_test_on(losses, smoothing=0.9):
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     model.compile(keras.optimizers.SGD(0.1), loss="mse")
     fake_losses(model, losses)
-    ds = tf.data.Dataset.from_tensor_slices((np.zeros((len(losses), 1)), np.zeros((len(losses), 1)))).batch(1)
+    ds = zero_batches(len(losses))
     return lr_range_test(model, ds, min_lr=1e-3, max_lr=1e-1, num_steps=len(losses), smoothing=smoothing,
                          diverge_factor=1e9)
 
@@ -211,7 +235,7 @@ def test_losses_are_per_batch_not_the_running_mean():
     # Batches with very different losses: alternate easy (y = 1) and hard (y = 10) targets.
     x = np.zeros((8, 8), dtype="float32")
     y = np.where(np.arange(8)[:, None] % 2 == 0, 1.0, 10.0).astype("float32")
-    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(1)
+    ds = [(x[i:i + 1], y[i:i + 1]) for i in range(8)]
     model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1, use_bias=False)])
     model.compile(keras.optimizers.SGD(0.1), loss="mse")
     result = lr_range_test(model, ds, min_lr=1e-6, max_lr=1e-5, num_steps=8, smoothing=0.0,
@@ -254,7 +278,7 @@ def test_smoothing_is_an_exponentially_weighted_average_centred_on_each_step():
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     model.compile(keras.optimizers.SGD(0.1), loss="mse")
     fake_losses(model, losses)
-    ds = tf.data.Dataset.from_tensor_slices((np.zeros((4, 1)), np.zeros((4, 1)))).batch(1)
+    ds = zero_batches(4)
     result = lr_range_test(model, ds, num_steps=4, smoothing=0.5, diverge_factor=1e9)
     weights = 0.5 ** np.abs(np.subtract.outer(np.arange(4), np.arange(4)))
     np.testing.assert_allclose(result.smoothed_losses, weights @ losses / weights.sum(axis=1))
@@ -268,7 +292,7 @@ def test_smoothed_curve_does_not_lag_behind_the_sweep():
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     model.compile(keras.optimizers.SGD(0.1), loss="mse")
     fake_losses(model, losses)
-    ds = tf.data.Dataset.from_tensor_slices((np.zeros((100, 1)), np.zeros((100, 1)))).batch(1)
+    ds = zero_batches(100)
     result = lr_range_test(model, ds, num_steps=100, smoothing=0.95, diverge_factor=1e9)
     assert abs(int(np.argmin(reference_average(losses, 0.95))) - 50) > 10
     assert result.min_loss_index == 50
@@ -310,10 +334,12 @@ def test_bad_arguments_raise_value_error(kwargs, message):
 def test_bad_dataset_raises_value_error():
     model = model_with_state(keras.optimizers.SGD(0.01))
     x, y = regression_data()
-    with pytest.raises(ValueError, match="Argument `dataset` must be a tf.data.Dataset"):
+    with pytest.raises(ValueError, match="Argument `dataset` holds arrays, .* pass `batch_size` too"):
         lr_range_test(model, (x, y))
+    with pytest.raises(ValueError, match="Argument `dataset` must be a tf.data.Dataset, a keras.utils.PyDataset"):
+        lr_range_test(model, 3)
     with pytest.raises(ValueError, match="at least one batch"):
-        lr_range_test(model, dataset().take(0))
+        lr_range_test(model, [])
 
 
 def test_schedule_optimizer_raises_type_error():
@@ -337,3 +363,172 @@ def test_uncompiled_model_raises_value_error():
     model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="compiled model"):
         lr_range_test(model, dataset())
+
+
+def needs_tensorflow():
+    """TensorFlow, imported; the test skips where it is not installed."""
+    return pytest.importorskip("tensorflow", reason="needs TensorFlow (tf.data), not installed with this backend")
+
+
+class Batches(keras.utils.PyDataset):
+    def __init__(self, batches):
+        super().__init__()
+        self.batches = batches
+        self.epochs_ended = 0
+
+    def __len__(self):
+        return len(self.batches)
+
+    def __getitem__(self, index):
+        return self.batches[index]
+
+    def on_epoch_end(self):
+        self.epochs_ended += 1
+
+
+class Regenerated:
+    """A re-iterable that is not a list: a new generator at every pass."""
+
+    def __init__(self, batches):
+        self.batches = batches
+
+    def __iter__(self):
+        return (batch for batch in self.batches)
+
+
+def range_test_losses(data, **kwargs):
+    model = model_with_state(keras.optimizers.SGD(0.01, momentum=0.9))
+    result = lr_range_test(model, data, min_lr=1e-4, max_lr=0.1, num_steps=40, **kwargs)
+    assert result.steps == 40  # 16 batches: started over twice
+    return result.losses
+
+
+def test_every_kind_of_dataset_gives_the_same_losses():
+    batches = dataset()
+    expected = range_test_losses(batches)
+    x, y = regression_data()
+    pydataset = Batches(batches)
+    np.testing.assert_array_equal(range_test_losses(pydataset), expected)
+    assert pydataset.epochs_ended == 2  # as fit calls it, after each full pass
+    np.testing.assert_array_equal(range_test_losses(Regenerated(batches)), expected)
+    np.testing.assert_array_equal(range_test_losses((x, y), batch_size=16), expected)
+
+
+def test_tf_data_dataset_gives_the_same_losses():
+    tf = needs_tensorflow()
+    x, y = regression_data()
+    np.testing.assert_array_equal(range_test_losses(tf.data.Dataset.from_tensor_slices((x, y)).batch(16)),
+                                  range_test_losses(dataset()))
+
+
+def test_torch_dataloader_gives_the_same_losses():
+    torch = pytest.importorskip("torch", reason="needs torch (a DataLoader), not installed with this backend")
+    x, y = regression_data()
+    # its own generator: a DataLoader draws a seed from torch's global one at every pass otherwise, which
+    # changes the dropout masks on the torch backend (Keras' unseeded Dropout draws from the global generator)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)),
+                                         batch_size=16, generator=torch.Generator().manual_seed(0))
+    np.testing.assert_array_equal(range_test_losses(loader), range_test_losses(dataset()))
+
+
+def test_arrays_are_cut_into_batches_in_order():
+    x, y = regression_data(n=40)
+    w = np.arange(40, dtype="float32")
+    calls = []
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.1), loss="mse")
+    model.train_on_batch = lambda x, y=None, sample_weight=None, **k: calls.append((x, y, sample_weight)) or {
+        "loss": 1.0}
+    lr_range_test(model, (x, y, w), batch_size=16, num_steps=4, diverge_factor=1e9)
+    assert [len(c[0]) for c in calls] == [16, 16, 8, 16]  # the last, short batch, then started over
+    np.testing.assert_array_equal(calls[1][0], x[16:32])
+    np.testing.assert_array_equal(calls[2][1], y[32:])
+    np.testing.assert_array_equal(calls[3][2], w[:16])
+    calls.clear()
+    lr_range_test(model, x, batch_size=32, num_steps=2, diverge_factor=1e9)
+    assert calls[1][1] is None and calls[1][2] is None
+    np.testing.assert_array_equal(calls[1][0], x[32:])
+    with pytest.raises(ValueError, match="only for a dataset of arrays"):
+        lr_range_test(model, dataset(), batch_size=16)
+    with pytest.raises(ValueError, match="same number of rows. Received: arrays of 40, 39 rows"):
+        lr_range_test(model, (x, y[1:]), batch_size=16)
+    with pytest.raises(ValueError, match="Argument `batch_size` must be a positive integer"):
+        lr_range_test(model, (x, y), batch_size=0)
+
+
+def test_losses_are_per_batch_without_train_on_batch_resetting_the_metrics():
+    # Keras before 3.15 did not reset the metrics in train_on_batch: emulate that by making its own
+    # reset a no-op, then check lr_range_test still records each batch's loss, not the running mean.
+    x = np.zeros((8, 8), dtype="float32")
+    y = np.where(np.arange(8)[:, None] % 2 == 0, 1.0, 10.0).astype("float32")
+    batches = [(x[i:i + 1], y[i:i + 1]) for i in range(8)]
+
+    def old_keras_model():
+        model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1, use_bias=False)])
+        model.compile(keras.optimizers.SGD(0.1), loss="mse")
+        inside, reset, train = [False], model.reset_metrics, model.train_on_batch
+
+        def reset_unless_inside():
+            if not inside[0]:
+                reset()
+
+        def train_without_reset(*args, **kwargs):
+            inside[0] = True
+            try:
+                return train(*args, **kwargs)
+            finally:
+                inside[0] = False
+
+        model.reset_metrics, model.train_on_batch = reset_unless_inside, train_without_reset
+        return model
+
+    control = old_keras_model()
+    means = [control.train_on_batch(*batch, return_dict=True)["loss"] for batch in batches[:3]]
+    np.testing.assert_allclose(means, [1.0, 50.5, 34.0])  # the emulation does give running means
+    result = lr_range_test(old_keras_model(), batches, min_lr=1e-6, max_lr=1e-5, num_steps=8, smoothing=0.0,
+                           diverge_factor=1e3)
+    np.testing.assert_array_equal(result.losses, [1.0, 100.0] * 4)
+
+
+def test_linear_sweep():
+    model = model_with_state(keras.optimizers.SGD(0.01))
+    result = lr_range_test(model, dataset(), min_lr=1e-3, max_lr=0.05, num_steps=30, mode="linear")
+    assert result.mode == "linear" and not result.diverged
+    np.testing.assert_array_equal(result.learning_rates, np.linspace(1e-3, 0.05, 30))
+    assert result.learning_rates[0] == 1e-3 and result.learning_rates[-1] == 0.05
+    ax = result.plot()
+    assert ax.get_xscale() == "linear"
+    matplotlib.pyplot.close("all")
+    with pytest.raises(ValueError, match="Argument `mode` must be one of 'exponential', 'linear'. "
+                                         "Received: mode=linar"):
+        lr_range_test(model, dataset(), mode="linar")
+
+
+def test_suggestions_are_fastais_rules_on_the_smoothed_curve():
+    from lrhelpers import suggest_lr
+
+    model = model_with_state(keras.optimizers.SGD(0.01))
+    result = lr_range_test(model, dataset(), min_lr=1e-4, max_lr=1e3, num_steps=60)
+    assert result.diverged and result.steps < 60  # an early stop: fastai still drops num_steps // 10
+    assert list(result.suggestions) == ["valley", "slide", "steep", "minimum"]
+    for method, rate in result.suggestions.items():
+        assert rate == suggest_lr(result.learning_rates, result.smoothed_losses, method, num_steps=60)
+    assert result.suggestions["minimum"] == result.learning_rates[6 + int(np.argmin(
+        result.smoothed_losses[6:-5].astype("float32")))] / 10  # 60 // 10 points dropped, and the last 5
+    short = lr_range_test(model, dataset(), min_lr=1e-4, max_lr=1e-3, num_steps=12)
+    assert short.suggestions["slide"] is None  # 6 points left: too few for slide, enough for the others
+    assert all(short.suggestions[m] is not None for m in ("valley", "steep", "minimum"))
+
+
+def test_plot_marks_every_suggestion(tmp_path):
+    model = model_with_state(keras.optimizers.SGD(0.01))
+    result = lr_range_test(model, dataset(), min_lr=1e-4, max_lr=1e3, num_steps=60)
+    ax = result.plot()
+    labels = [line.get_label() for line in ax.get_lines()]
+    for method, rate in result.suggestions.items():
+        assert f"fastai {method}: {rate:.3g}" in labels
+    marker = next(line for line in ax.get_lines() if line.get_label().startswith("fastai valley"))
+    assert marker.get_xdata()[0] == result.suggestions["valley"]
+    assert result.smoothed_losses[:-1].min() <= marker.get_ydata()[0] <= np.nanmax(result.smoothed_losses)
+    ax.figure.savefig(tmp_path / "range_test.png")
+    matplotlib.pyplot.close("all")
