@@ -97,7 +97,7 @@ def _centred_average(values, smoothing):
 
 def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, mode="exponential",
                   smoothing=0.9, diverge_factor=4.0, restore=True, batch_size=None):
-    """Sweep the learning rate over batches and record the loss of each (Smith, 2015).
+    """Sweep the learning rate over batches and record the loss of each, as fastai's ``lr_find`` does.
 
     Trains ``model`` on ``num_steps`` batches of ``dataset`` with the learning
     rate growing from ``min_lr`` to ``max_lr``, one rate per batch:
