@@ -4,9 +4,7 @@ Copy this folder into your project, or ``pip install`` the lrschedules
 repository; it needs only keras (with TensorFlow), numpy and matplotlib.
 """
 
-from .batch_scheduler import BatchLearningRateScheduler
 from .evaluate import lr_values
-from .logger import LearningRateLogger
 from .plot import plot_schedule
 from .probe import applied_learning_rates
 from .range_test import RangeTestResult, lr_range_test
@@ -20,8 +18,15 @@ from .schedules import (
     WarmupStableDecay,
     warmup_cosine_decay,
 )
-from .resume_check import ResumeCheck, check_resume
 from .table import lr_table
+from .callbacks import (
+    BatchLearningRateScheduler,
+    LearningRateLogger,
+    ReduceLROnPlateau,
+    ResumeCheck,
+    check_resume,
+)
+from .schedules import PerUpdate, Scaled
 
 __all__ = [
     "applied_learning_rates",
@@ -32,8 +37,11 @@ __all__ = [
     "LearningRateLogger",
     "OneCycle",
     "PerEpoch",
+    "PerUpdate",
     "RangeTestResult",
+    "ReduceLROnPlateau",
     "ResumeCheck",
+    "Scaled",
     "Warmup",
     "WarmupStableDecay",
     "check_resume",

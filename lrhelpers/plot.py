@@ -7,7 +7,7 @@ import numpy as np
 
 from . import _checks
 from .evaluate import lr_values
-from .logger import LearningRateLogger
+from .callbacks import LearningRateLogger
 
 # A restart is a rise, in one plotted step, right after the curve was going down,
 # of at least a quarter of the curve's range or four times the descent before it.

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from . import _checks
 from .evaluate import lr_values
-from .logger import LearningRateLogger
+from .callbacks import LearningRateLogger
 
 
 def _recorded_cells(logger, steps, digits):

@@ -2,11 +2,12 @@
 
 import warnings
 
+import keras
 import numpy as np
 import pytest
 from keras.optimizers import schedules
 
-from lrhelpers import BatchLearningRateScheduler, LearningRateLogger, lr_values
+from lrhelpers import BatchLearningRateScheduler, LearningRateLogger, applied_learning_rates, lr_values
 from tiny_training import data, tiny_model
 
 DECAY = schedules.ExponentialDecay(0.1, 6, 0.5)  # smooth: a different rate at every step
@@ -40,6 +41,7 @@ def test_reproduces_the_schedule_object_step_by_step_across_fit_calls():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
 
 
+@pytest.mark.skipif(keras.backend.backend() == "torch", reason="steps_per_execution must be 1 on torch")
 def test_steps_per_execution_warns_and_acts_every_n_steps():
     model = tiny_model(0.1, steps_per_execution=4)
     x, y = data(32)
@@ -85,3 +87,16 @@ def test_function_must_return_a_number(returned):
 def test_schedule_must_be_callable():
     with pytest.raises(ValueError, match=r"Argument `schedule` must be a callable .*Received: schedule=0.1"):
         BatchLearningRateScheduler(0.1)
+
+
+@pytest.mark.parametrize("k", [2, 4])
+def test_with_accumulation_the_function_sees_updates_and_sets_the_rate_they_apply(k):
+    seen = []
+
+    def rule(step, lr):
+        seen.append(step)
+        return 0.1 * 0.5**step
+
+    applied = applied_learning_rates(0.1, 5, gradient_accumulation_steps=k, callbacks=[BatchLearningRateScheduler(rule)])
+    assert seen == list(np.repeat(np.arange(5), k))  # called before every micro-batch, with the update number
+    np.testing.assert_array_equal(applied, np.float32(0.1 * 0.5 ** np.arange(5)))

@@ -182,3 +182,57 @@ def test_bad_arguments_are_named(args, message):
     if args[1] == 0:
         with pytest.raises(ValueError, match=message):
             ResumeCheck(steps_per_epoch=0)
+
+
+# -- gradient accumulation: the micro-batch counter is the one compared -------------------
+
+
+def accumulating_model(k):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(DECAY, gradient_accumulation_steps=k), "mse")
+    return model
+
+
+@pytest.mark.parametrize("k", [2, 4])
+def test_with_accumulation_a_keras_file_resumes_and_the_check_passes(tmp_path, k):
+    uninterrupted, whole = accumulating_model(k), LearningRateLogger()
+    fit(uninterrupted, whole, 0, EPOCHS)
+    first = accumulating_model(k)
+    fit(first, LearningRateLogger(), 0, 2)
+    first.save(tmp_path / "half.keras")
+    reloaded = keras.models.load_model(tmp_path / "half.keras")
+    logger, check = LearningRateLogger(), ResumeCheck()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*micro-batch counter")
+        fit(reloaded, logger, 2, EPOCHS, extra=[check])
+    assert check.ok is True
+    keep = whole.steps >= 2 * STEPS_PER_EPOCH // k
+    np.testing.assert_array_equal(logger.steps, whole.steps[keep])
+    np.testing.assert_array_equal(logger.learning_rates, whole.learning_rates[keep])
+
+
+def test_with_accumulation_a_recompiled_optimizer_is_caught_and_fixed(tmp_path):
+    k = 2
+    uninterrupted, whole = accumulating_model(k), LearningRateLogger()
+    fit(uninterrupted, whole, 0, EPOCHS)
+    first = accumulating_model(k)
+    fit(first, LearningRateLogger(), 0, 2)
+    first.save(tmp_path / "half.keras")
+    recompiled = keras.models.load_model(tmp_path / "half.keras", compile=False)
+    recompiled.compile(keras.optimizers.SGD(DECAY, gradient_accumulation_steps=k), "mse")
+    logger, check = LearningRateLogger(), ResumeCheck(fix=True)
+    with pytest.warns(UserWarning) as caught:
+        fit(recompiled, logger, 2, EPOCHS, extra=[check])
+    message = "\n".join(str(w.message) for w in caught)
+    assert ("micro-batch counter, optimizer._iterations, is 0 (optimizer.iterations = 0 updates of "
+            "gradient_accumulation_steps=2), but fit starts at epoch 2 with 4 batches per epoch, where it should be 8") in message
+    # The next update is applied at micro-batch 1 instead of 9.
+    assert f"learning rate of step 1, {float(lr_values(DECAY, [1])[0]):.6g}, instead of {float(lr_values(DECAY, [9])[0]):.6g}" in message
+    assert "fix=True: optimizer._iterations was set to 8" in message and check.ok is False
+    keep = whole.steps >= 4
+    np.testing.assert_array_equal(logger.steps, whole.steps[keep])
+    np.testing.assert_array_equal(logger.micro_steps, whole.micro_steps[keep])
+    np.testing.assert_array_equal(logger.learning_rates, whole.learning_rates[keep])
+    for a, b in zip(recompiled.get_weights(), uninterrupted.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)

@@ -19,6 +19,8 @@ from .cyclic import CyclicLR
 from .join import Join
 from .one_cycle import OneCycle
 from .per_epoch import PerEpoch
+from .per_update import PerUpdate
+from .scaled import Scaled
 from .warmup import Warmup
 from .warmup_stable_decay import WarmupStableDecay
 
@@ -28,6 +30,8 @@ __all__ = [
     "Join",
     "OneCycle",
     "PerEpoch",
+    "PerUpdate",
+    "Scaled",
     "Warmup",
     "WarmupStableDecay",
     "warmup_cosine_decay",

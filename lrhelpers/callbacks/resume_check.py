@@ -4,9 +4,15 @@ import warnings
 
 import keras
 
-from . import _checks
-from .evaluate import lr_values
-from ._optimizer import schedule_of
+from .. import _checks
+from .._optimizer import (
+    accumulation_steps,
+    micro_batch_counter,
+    next_update_step,
+    schedule_of,
+    schedule_values,
+    set_micro_batch_counter,
+)
 
 
 def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
@@ -20,10 +26,16 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
     ``initial_epoch * steps_per_epoch`` and warns, with the numbers, when they
     differ.
 
+    With ``gradient_accumulation_steps=k`` the counter compared is the one
+    Keras evaluates a schedule at, the micro-batch counter
+    ``optimizer._iterations`` (one per batch; ``optimizer.iterations`` is it
+    divided by k), and ``steps_per_epoch`` counts batches, as ``fit`` does.
+
     Args:
         model: a compiled Keras model, or an optimizer.
         initial_epoch: the epoch ``fit`` starts at.
-        steps_per_epoch: optimizer steps (batches) per epoch.
+        steps_per_epoch: batches per epoch (the optimizer steps per epoch
+            without gradient accumulation, the micro-batches with it).
         fix: when True and the numbers differ, also set
             ``optimizer.iterations`` to ``initial_epoch * steps_per_epoch``,
             except when the counter is ahead by less than one epoch: that is a
@@ -49,21 +61,33 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
             "Argument `model` must be a compiled model or an optimizer. "
             f"Received: model={model!r} without an optimizer"
         )
-    actual = int(optimizer.iterations)
+    actual = micro_batch_counter(optimizer)
     expected = initial_epoch * steps_per_epoch
     if actual == expected:
         return True
 
-    message = (
-        f"optimizer.iterations is {actual}, but fit starts at epoch {initial_epoch} with "
-        f"{steps_per_epoch} steps per epoch, where it should be {expected}."
-    )
+    k = accumulation_steps(optimizer)
+    if k == 1:
+        counter = "optimizer.iterations"
+        message = (
+            f"optimizer.iterations is {actual}, but fit starts at epoch {initial_epoch} with "
+            f"{steps_per_epoch} steps per epoch, where it should be {expected}."
+        )
+    else:
+        counter = "optimizer._iterations"
+        message = (
+            f"The optimizer's micro-batch counter, optimizer._iterations, is {actual} "
+            f"(optimizer.iterations = {actual // k} updates of gradient_accumulation_steps={k}), "
+            f"but fit starts at epoch {initial_epoch} with {steps_per_epoch} batches per epoch, "
+            f"where it should be {expected}."
+        )
     schedule = schedule_of(optimizer)
     if schedule is not None:
-        lr_actual, lr_expected = (float(v) for v in lr_values(schedule, [actual, expected]))
+        at_actual, at_expected = next_update_step(actual, k), next_update_step(expected, k)
+        lr_actual, lr_expected = (float(schedule_values(schedule, [s])[0]) for s in (at_actual, at_expected))
         message += (
-            f" The {type(schedule).__name__} schedule is a function of optimizer.iterations, "
-            f"so the next update uses the learning rate of step {actual}, {lr_actual:.6g}, "
+            f" The {type(schedule).__name__} schedule is a function of {counter}, "
+            f"so the next update uses the learning rate of step {at_actual}, {lr_actual:.6g}, "
             f"instead of {lr_expected:.6g}."
         )
     mid_epoch = expected < actual < expected + steps_per_epoch
@@ -71,7 +95,7 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
         message += (
             " `initial_epoch` does not move the step counter: a new or recompiled optimizer "
             "starts at 0. Load the optimizer with the model (keras.models.load_model), or set "
-            f"`model.optimizer.iterations.assign({expected})` before fit."
+            f"`model.{counter}.assign({expected})` before fit."
         )
     elif mid_epoch:
         done = actual - expected
@@ -85,17 +109,18 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
         )
     else:
         message += (
-            f" The optimizer has already made {actual - expected} more updates than the epochs "
+            f" The optimizer has already made {actual - expected} more "
+            f"{'updates' if k == 1 else 'micro-batches'} than the epochs "
             "before initial_epoch hold: pass the initial_epoch training actually stopped at."
         )
     if fix and mid_epoch:
         message += (
-            f" fix=True: optimizer.iterations was left at {actual}: setting it back would make "
+            f" fix=True: {counter} was left at {actual}: setting it back would make "
             "the schedule repeat steps the weights have already taken."
         )
     elif fix:
-        optimizer.iterations.assign(expected)
-        message += f" fix=True: optimizer.iterations was set to {expected}."
+        set_micro_batch_counter(optimizer, expected)
+        message += f" fix=True: {counter} was set to {expected}."
     warnings.warn(message, stacklevel=2)
     return False
 
@@ -112,8 +137,8 @@ class ResumeCheck(keras.callbacks.Callback):
     explains this, ``ok`` is False, and ``fix=True`` leaves the counter alone.
 
     Args:
-        steps_per_epoch: optimizer steps per epoch; None uses ``fit``'s own
-            count (``self.params["steps"]``).
+        steps_per_epoch: batches per epoch; None uses ``fit``'s own count
+            (``self.params["steps"]``).
         fix: when True, also move ``optimizer.iterations`` to
             ``initial_epoch * steps_per_epoch`` when they differ (not when it
             is less than one epoch ahead: see :func:`check_resume`).

@@ -5,7 +5,13 @@ import warnings
 import keras
 import numpy as np
 
-from ._optimizer import has_settable_learning_rate, schedule_of
+from .._optimizer import (
+    accumulation_steps,
+    current_learning_rate,
+    has_settable_learning_rate,
+    micro_batch_counter,
+    schedule_of,
+)
 
 
 class BatchLearningRateScheduler(keras.callbacks.Callback):
@@ -17,8 +23,16 @@ class BatchLearningRateScheduler(keras.callbacks.Callback):
     (``optimizer.iterations``: the number of updates done so far, which
     continues across epochs, ``fit`` calls and ``load_model``) and ``lr`` the
     current learning rate, and sets the learning rate of the coming batch to
-    the value it returns. ``schedule(step, lr)`` sees the same ``step`` a
-    ``LearningRateSchedule`` object would be evaluated at for that update.
+    the value it returns. Without gradient accumulation ``schedule(step,
+    lr)`` sees the same ``step`` a ``LearningRateSchedule`` object would be
+    evaluated at for that update.
+
+    With ``gradient_accumulation_steps=k`` a batch is a micro-batch: the
+    function is called before each of them with the number of updates done
+    so far (k times in a row with the same ``step``), and the rate set before
+    the k-th micro-batch is the one its update applies. ``step`` counts
+    updates, as it does without accumulation, where a ``LearningRateSchedule``
+    object would see the micro-batch counter (see :class:`lrhelpers.PerUpdate`).
 
     The optimizer must have a plain (float) learning rate: one built with a
     ``LearningRateSchedule`` or a callable (``learning_rate=lambda: ...``)
@@ -83,8 +97,8 @@ class BatchLearningRateScheduler(keras.callbacks.Callback):
 
     def on_train_batch_begin(self, batch, logs=None):
         optimizer = self.model.optimizer
-        step = int(optimizer.iterations)
-        lr = self.schedule(step, float(optimizer.learning_rate))
+        step = micro_batch_counter(optimizer) // accumulation_steps(optimizer)
+        lr = self.schedule(step, current_learning_rate(optimizer))
         value = None if isinstance(lr, (bool, str, bytes)) or lr is None else np.asarray(lr)
         if value is None or value.shape != () or value.dtype.kind not in "iuf":
             raise ValueError(

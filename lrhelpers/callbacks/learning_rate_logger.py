@@ -6,11 +6,19 @@ import warnings
 import keras
 import numpy as np
 
-from . import _checks
-from ._optimizer import has_settable_learning_rate, schedule_of
-from .evaluate import lr_values
+from .. import _checks
+from .._optimizer import (
+    accumulation_steps,
+    current_learning_rate,
+    has_settable_learning_rate,
+    micro_batch_counter,
+    next_update_step,
+    schedule_of,
+    schedule_values,
+)
 
 CSV_HEADER = "step,epoch,batch,learning_rate"
+CSV_HEADER_ACCUMULATING = CSV_HEADER + ",micro_step"
 
 
 def _csv_number(value):
@@ -27,7 +35,15 @@ class _ScalarEventWriter:
     """
 
     def __init__(self, log_dir, tag):
-        import tensorflow as tf
+        try:
+            import tensorflow as tf
+        except ImportError:
+            raise ImportError(
+                "LearningRateLogger(tensorboard_dir=...) writes the TensorBoard event file with "
+                "TensorFlow, which is not installed here (Keras backend: "
+                f"{keras.backend.backend()}). Install TensorFlow (`pip install tensorflow-cpu` is "
+                "enough), or record the rates with csv_path= instead."
+            ) from None
 
         self._tf = tf
         self.tag = tag
@@ -52,17 +68,31 @@ class _ScalarEventWriter:
 
 
 class LearningRateLogger(keras.callbacks.Callback):
-    """Record the learning rate every training batch was trained with.
+    """Record the learning rate every optimizer update was made with.
 
-    At the start of each batch the callback notes the optimizer's global step
-    (``optimizer.iterations``); at its end, the steps that batch covered (more
-    than one with ``steps_per_execution > 1``) are recorded with the learning
-    rate each was trained with: the schedule's value at that step, or, for a
-    plain learning rate, the value read at batch begin, before the update.
-    Because the step is the optimizer's own counter, records continue correctly
-    across several ``fit`` calls and after ``keras.models.load_model``. (The
-    schedule is evaluated eagerly; a compiled, XLA train step may round the
-    last bit of the rate differently.)
+    At the start of each batch the callback notes the optimizer's step
+    counter; at its end, the updates that batch covered (more than one with
+    ``steps_per_execution > 1``) are recorded, one row per update, with the
+    learning rate each applied: the schedule's value at the counter Keras
+    evaluated it at, or, for a plain learning rate, the value read at batch
+    begin, before the update. Because the step is the optimizer's own
+    counter, records continue correctly across several ``fit`` calls and
+    after ``keras.models.load_model``. (The schedule is evaluated eagerly; a
+    compiled, XLA train step may round the last bit of the rate differently.)
+
+    With ``gradient_accumulation_steps=k`` a batch is a micro-batch and only
+    every k-th one updates the weights. The logger records a row for each
+    update, not for each batch: ``steps`` holds the update number
+    (``optimizer.iterations``, 0, 1, 2, ...) and ``micro_steps`` the
+    micro-batch counter the update was applied at, ``k * step + k - 1``,
+    which is where Keras 3 evaluates a schedule (``optimizer._iterations``).
+    A schedule written in updates therefore runs k times too fast; the rows
+    show it, and :class:`lrhelpers.PerUpdate` fixes it. Without accumulation
+    ``micro_steps`` equals ``steps``.
+
+    It works under ``tf.distribute`` strategies (the counters are read with
+    their values, not with ``int()``) and on the TensorFlow, JAX
+    and PyTorch backends; only ``tensorboard_dir`` needs TensorFlow installed.
 
     A plain learning rate set per batch by another callback (for example
     :class:`BatchLearningRateScheduler`) is read correctly when that callback
@@ -71,25 +101,29 @@ class LearningRateLogger(keras.callbacks.Callback):
 
     What the records go to:
 
-    - the arrays ``steps``, ``learning_rates``, ``epochs`` and ``batches``;
-    - the batch logs, as ``logs["learning_rate"]``: the rate of the last step
-      the batch covered. Callbacks after the logger see it, so
+    - the arrays ``steps``, ``learning_rates``, ``epochs``, ``batches`` and
+      ``micro_steps``;
+    - the batch logs, as ``logs["learning_rate"]``: the rate of the last
+      update the batch covered (a micro-batch that made no update leaves the
+      logs alone). Callbacks after the logger see it, so
       ``keras.callbacks.TensorBoard(update_freq="batch")`` placed after it
       writes a ``batch_learning_rate`` scalar (that callback needs the
       ``tensorboard`` package, and numbers its batch steps from 1 in every
       ``fit`` call, one per ``steps_per_execution`` steps);
-    - with ``csv_path``, a CSV file with one row per step:
-      ``step,epoch,batch,learning_rate``, written as training goes;
+    - with ``csv_path``, a CSV file with one row per update:
+      ``step,epoch,batch,learning_rate``, written as training goes; with
+      gradient accumulation a fifth column, ``micro_step``;
     - with ``tensorboard_dir``, a TensorBoard event file with a scalar
-      ``learning_rate`` at every optimizer step (x axis: the global step, so
-      several ``fit`` calls and resumed runs line up). It needs only
-      TensorFlow, not the ``tensorboard`` package;
+      ``learning_rate`` at every optimizer update (x axis: the update number,
+      so several ``fit`` calls and resumed runs line up). It needs
+      TensorFlow (on the JAX and PyTorch backends too), not the
+      ``tensorboard`` package;
     - with ``print_every=N``, a printout of ``iteration  lr`` whenever the
       global step reaches a multiple of N: ``iteration`` is the number of
       updates done so far and ``lr`` the learning rate the *next* update will
-      use, which is what ``optimizer.learning_rate`` returns at the end of a
-      batch (for a plain learning rate that a callback changes before the next
-      batch, it is the value at the end of this one).
+      use (without accumulation, what ``optimizer.learning_rate`` returns at
+      the end of a batch; for a plain learning rate that a callback changes
+      before the next batch, it is the value at the end of this one).
 
     Args:
         print_every: print every N steps; None (default) prints nothing.
@@ -104,10 +138,14 @@ class LearningRateLogger(keras.callbacks.Callback):
             logs; None leaves the logs alone.
 
     Attributes:
-        steps: NumPy int array of the recorded optimizer steps.
-        learning_rates: NumPy float array, the learning rate of each step.
-        epochs: NumPy int array, the ``fit`` epoch of each step.
-        batches: NumPy int array, the batch index within its epoch.
+        steps: NumPy int array of the recorded optimizer updates
+            (``optimizer.iterations`` before each).
+        learning_rates: NumPy float array, the learning rate of each update.
+        epochs: NumPy int array, the ``fit`` epoch of each update.
+        batches: NumPy int array, the batch index within its epoch (with
+            accumulation, of the micro-batch that made the update).
+        micro_steps: NumPy int array, the micro-batch counter
+            (``optimizer._iterations``) each update was applied at.
 
     Example:
         >>> logger = LearningRateLogger(print_every=10, csv_path="lr.csv")
@@ -142,6 +180,7 @@ class LearningRateLogger(keras.callbacks.Callback):
         self._learning_rates = []
         self._epochs = []
         self._batches = []
+        self._micro_steps = []
         self._header_printed = False
         self._epoch = 0
         self._csv_file = None
@@ -149,6 +188,9 @@ class LearningRateLogger(keras.callbacks.Callback):
         self._events = None
         self._warned_order = False
         self._schedule = None
+        self._accumulation = 1
+        if self.tensorboard_dir is not None:
+            self._events = _ScalarEventWriter(self.tensorboard_dir, "learning_rate")
 
     @property
     def steps(self):
@@ -166,25 +208,30 @@ class LearningRateLogger(keras.callbacks.Callback):
     def batches(self):
         return np.asarray(self._batches, dtype=np.int64)
 
+    @property
+    def micro_steps(self):
+        return np.asarray(self._micro_steps, dtype=np.int64)
+
     # -- outputs opened and closed around each fit ------------------------------------
 
     def on_train_begin(self, logs=None):
         if self._csv_file is not None:  # a previous fit ended with an exception
             self._csv_file.close()
+        # The optimizer is fixed for the whole fit: look its schedule up once.
+        optimizer = self.model.optimizer
+        self._schedule = schedule_of(optimizer)
+        self._accumulation = accumulation_steps(optimizer)
         if self.csv_path is not None:
             mode = "a" if (self.append or self._csv_started) else "w"
             # Line-buffered: every row is on disk when its batch ends, even if
             # training is interrupted by an exception.
             self._csv_file = open(self.csv_path, mode, buffering=1, encoding="utf-8", newline="")
             if self._csv_file.tell() == 0:
-                self._csv_file.write(CSV_HEADER + "\n")
+                header = CSV_HEADER if self._accumulation == 1 else CSV_HEADER_ACCUMULATING
+                self._csv_file.write(header + "\n")
             self._csv_started = True
-        if self.tensorboard_dir is not None and self._events is None:
-            self._events = _ScalarEventWriter(self.tensorboard_dir, "learning_rate")
-        elif self._events is not None:  # a previous fit ended with an exception: on_train_end
-            self._events.flush()        # did not flush the events of its last epoch
-        # The optimizer is fixed for the whole fit: look its schedule up once.
-        self._schedule = schedule_of(self.model.optimizer)
+        if self._events is not None:  # a previous fit ended with an exception: on_train_end
+            self._events.flush()      # did not flush the events of its last epoch
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = int(epoch)
@@ -204,51 +251,55 @@ class LearningRateLogger(keras.callbacks.Callback):
 
     def on_train_batch_begin(self, batch, logs=None):
         optimizer = self.model.optimizer
-        self._first_step = int(optimizer.iterations)
+        self._first_micro_step = micro_batch_counter(optimizer)
         self._first_batch = int(batch)
         if self._schedule is None:
             # A plain or callable learning rate: read it before the update. (For a
             # schedule, optimizer.learning_rate would evaluate it for nothing: the
             # rates are computed from the steps at batch end.)
-            self._lr_before_update = float(optimizer.learning_rate)
+            self._lr_before_update = current_learning_rate(optimizer)
 
     def on_train_batch_end(self, batch, logs=None):
         optimizer = self.model.optimizer
-        end = int(optimizer.iterations)
-        covered = np.arange(self._first_step, end)
+        k = self._accumulation
+        covered = np.arange(self._first_micro_step, micro_batch_counter(optimizer))
+        micro_steps = covered[(covered + 1) % k == 0]  # the micro-batches that made an update
+        steps = micro_steps // k
         schedule = self._schedule
         if schedule is None:
-            trained_with = np.full(covered.shape, self._lr_before_update)
+            trained_with = np.full(steps.shape, self._lr_before_update)
             self._check_order(optimizer)
         else:
-            trained_with = lr_values(schedule, covered)
+            trained_with = schedule_values(schedule, micro_steps)
         trained_with = [float(v) for v in trained_with]
-        batches = [self._first_batch + i for i in range(covered.size)]
-        self._steps.extend(int(s) for s in covered)
+        batches = [self._first_batch + int(m - self._first_micro_step) for m in micro_steps]
+        self._steps.extend(int(s) for s in steps)
         self._learning_rates.extend(trained_with)
-        self._epochs.extend([self._epoch] * covered.size)
+        self._epochs.extend([self._epoch] * steps.size)
         self._batches.extend(batches)
-        if covered.size and self.logs_key is not None and isinstance(logs, dict):
+        self._micro_steps.extend(int(m) for m in micro_steps)
+        if steps.size and self.logs_key is not None and isinstance(logs, dict):
             logs[self.logs_key] = trained_with[-1]
-        if self._csv_file is not None and covered.size:
+        if self._csv_file is not None and steps.size:
+            extra = [""] * steps.size if k == 1 else [f",{int(m)}" for m in micro_steps]
             self._csv_file.write("".join(
-                f"{int(s)},{self._epoch},{b},{_csv_number(v)}\n"
-                for s, b, v in zip(covered, batches, trained_with)
+                f"{int(s)},{self._epoch},{b},{_csv_number(v)}{e}\n"
+                for s, b, v, e in zip(steps, batches, trained_with, extra)
             ))
-        if self._events is not None and covered.size:
-            self._events.write(covered, trained_with)
+        if self._events is not None and steps.size:
+            self._events.write(steps, trained_with)
         if self.print_every is not None:
-            self._print_reached(covered + 1, schedule, optimizer)
+            self._print_reached(steps + 1, schedule, optimizer)
 
     def _check_order(self, optimizer):
         if self._warned_order or not has_settable_learning_rate(optimizer):
             return
-        now = float(optimizer.learning_rate)
+        now = current_learning_rate(optimizer)
         if now != self._lr_before_update:
             self._warned_order = True
             warnings.warn(
                 f"LearningRateLogger: the learning rate changed from {self._lr_before_update:.6g} "
-                f"to {now:.6g} during the batch at step {self._first_step}, between this "
+                f"to {now:.6g} during the batch at step {self._first_micro_step}, between this "
                 "callback's on_train_batch_begin and on_train_batch_end. The logger records "
                 "the value read at batch begin; if another callback sets the learning rate at "
                 "batch begin, put it before the LearningRateLogger in `callbacks`.",
@@ -264,9 +315,10 @@ class LearningRateLogger(keras.callbacks.Callback):
         # scalar steps (CosineDecay with warmup) would then go through
         # keras.ops.vectorized_map at every batch, slower and rounding differently.
         if schedule is None:
-            upcoming = np.full(due.shape, float(optimizer.learning_rate))
+            upcoming = np.full(due.shape, current_learning_rate(optimizer))
         else:
-            upcoming = lr_values(schedule, due)
+            k = self._accumulation
+            upcoming = schedule_values(schedule, next_update_step(k * due, k))
         if not self._header_printed:
             print("iteration  lr")
             self._header_printed = True

@@ -1,0 +1,62 @@
+"""The callbacks under tf.distribute.MirroredStrategy on 2 logical CPU devices, measured with the probe.
+
+The strategy runs in a subprocess (tests/distributed_callbacks.py): logical devices can only be
+configured before TensorFlow initialises. Keras 3.15 cannot combine MirroredStrategy with
+gradient_accumulation_steps (its accumulation branch calls merge_call inside a cond), so that
+combination is not tested.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+from tiny_training import expected_scales
+
+pytestmark = pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="tf.distribute is TensorFlow's")
+
+
+@pytest.fixture(scope="module")
+def results():
+    script = Path(__file__).with_name("distributed_callbacks.py")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULTS ")]
+    assert done.returncode == 0 and lines, done.stderr[-3000:]
+    return json.loads(lines[-1][len("RESULTS "):])
+
+
+def test_the_strategy_really_has_two_replicas(results):
+    assert results["replicas"] == 2
+
+
+def test_logger_records_the_applied_schedule_and_resume_check_reads_the_mirrored_counter(results):
+    run = results["schedule"]
+    assert run["steps"] == list(range(8)) and run["resume_ok"] is True
+    np.testing.assert_allclose(run["logged"], run["applied"], rtol=2e-7)  # eager vs compiled: the last bit
+    np.testing.assert_allclose(run["applied"], 0.1 * 0.5 ** (np.arange(8) / 6), rtol=2e-7)
+
+
+def test_batch_scheduler_sets_the_rate_each_update_applies(results):
+    run = results["batch_scheduler"]
+    np.testing.assert_array_equal(np.float32(run["applied"]), np.float32(0.1 * 0.5 ** np.arange(5)))
+    assert run["logged"] == run["applied"]
+
+
+def test_reduce_lr_on_plateau_lowers_a_mirrored_scale_and_a_mirrored_rate(results):
+    run = results["scaled"]
+    scales, reductions = expected_scales([1.0, 1.0, 0.5, 0.5], factor=0.5, patience=1)
+    assert reductions == 2 and run["scale"] == 0.25
+    np.testing.assert_allclose(run["applied"], np.repeat(scales, 3) * np.float32(run["schedule"]), rtol=2e-7)
+    np.testing.assert_allclose(run["logged"], run["applied"], rtol=2e-7)
+    scales, _ = expected_scales([1.0, 1.0, 1.0], factor=0.5, patience=1)
+    np.testing.assert_array_equal(np.float32(results["float_plateau"]["applied"]), np.repeat(scales, 2) * np.float32(0.1))
+
+
+def test_check_resume_fixes_a_mirrored_counter_and_nothing_else_warns(results):
+    assert results["check_resume"] == {"ok": False, "counter": 12}
+    assert len(results["warnings"]) == 1 and results["warnings"][0].startswith("optimizer.iterations is 6, but fit starts at epoch 3")
