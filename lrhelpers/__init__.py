@@ -4,6 +4,7 @@ Copy this folder into your project, or ``pip install`` the lrschedules
 repository; it needs only keras (with TensorFlow), numpy and matplotlib.
 """
 
+from .batch_scaling import scale_learning_rate
 from .batch_scheduler import BatchLearningRateScheduler
 from .evaluate import lr_values
 from .logger import LearningRateLogger
@@ -41,5 +42,6 @@ __all__ = [
     "lr_table",
     "lr_values",
     "plot_schedule",
+    "scale_learning_rate",
     "warmup_cosine_decay",
 ]
