@@ -1,7 +1,7 @@
 """lrhelpers: learning-rate schedules, tables, plots and callbacks for Keras 3.
 
 Copy this folder into your project, or ``pip install`` the lrschedules
-repository; it needs only keras (with TensorFlow), numpy and matplotlib.
+repository; it needs only keras (with any of its backends), numpy and matplotlib.
 """
 
 # The one place of the version: pyproject.toml reads it (`dynamic = ["version"]`).
@@ -31,6 +31,7 @@ import keras as _keras  # noqa: E402
 _require_keras(_keras.__version__)
 del _keras
 
+from .batch_scaling import scale_learning_rate
 from .callbacks import (
     BatchLearningRateScheduler,
     LearningRateLogger,
@@ -55,11 +56,10 @@ from .schedules import (
     WarmupStableDecay,
     warmup_cosine_decay,
 )
-from .table import lr_table
 from .suggest import suggest_lr
+from .table import lr_table
 
 __all__ = [
-    "applied_learning_rates",
     "BatchLearningRateScheduler",
     "CosineRestarts",
     "CyclicLR",
@@ -74,11 +74,13 @@ __all__ = [
     "Scaled",
     "Warmup",
     "WarmupStableDecay",
+    "applied_learning_rates",
     "check_resume",
     "lr_range_test",
     "lr_table",
     "lr_values",
     "plot_schedule",
+    "scale_learning_rate",
     "suggest_lr",
     "warmup_cosine_decay",
 ]

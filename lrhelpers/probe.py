@@ -36,8 +36,9 @@ def applied_learning_rates(
     ``u`` applies ``schedule(k * u + k - 1)``; this function shows that as it
     is, it does not correct it.
 
-    Under a ``tf.distribute`` strategy, call it inside ``strategy.scope()``:
-    each global batch holds one example per replica, all with the same index.
+    Under a ``tf.distribute`` strategy, call it inside ``strategy.scope()``;
+    under a ``keras.distribution`` (JAX), after ``set_distribution``: each
+    global batch holds one example per replica, all with the same index.
 
     Args:
         learning_rate: what ``keras.optimizers.SGD(learning_rate=...)`` takes:
@@ -93,7 +94,11 @@ def applied_learning_rates(
 
 
 def _replicas_in_sync():
-    """The number of replicas of the current tf.distribute strategy (1 on other backends)."""
+    """How many ways a global batch is split: tf.distribute replicas or a keras.distribution batch axis."""
+    distribution = keras.distribution.distribution()  # set with keras.distribution.set_distribution (JAX)
+    if distribution is not None:
+        mesh = distribution.device_mesh
+        return dict(zip(mesh.axis_names, mesh.shape))[distribution.batch_dim_name]
     if keras.backend.backend() != "tensorflow":
         return 1
     import tensorflow as tf  # only on the TensorFlow backend
