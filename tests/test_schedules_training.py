@@ -35,18 +35,17 @@ def probe_model(schedule):
 
 
 def train(model, steps):
-    """Fit ``steps`` batches; return the weight after every 4th step."""
+    """Fit ``steps`` batches, 4 per ``fit`` call; return the weight after every 4th step.
+
+    The weight is read between ``fit`` calls: on JAX a callback cannot read
+    variables during ``fit``.
+    """
+    x = np.ones((4, 1), "float32")
+    y = np.full((4, 1), -1000.0, "float32")  # far below: d loss / d w = 1
     weights = []
-    record = keras.callbacks.LambdaCallback(
-        on_train_batch_end=lambda batch, logs: weights.append(
-            float(model.layers[0].kernel.numpy()[0, 0])
-        )
-    )
-    x = np.ones((steps, 1), "float32")
-    y = np.full((steps, 1), -1000.0, "float32")  # far below: d loss / d w = 1
-    model.fit(x, y, batch_size=1, shuffle=False, verbose=0, callbacks=[record])
-    if len(weights) == steps:  # steps_per_execution=1: one record per step
-        weights = weights[3::4]
+    for _ in range(steps // 4):
+        model.fit(x, y, batch_size=1, shuffle=False, verbose=0)
+        weights.append(float(keras.ops.convert_to_numpy(model.layers[0].kernel)[0, 0]))
     return np.array(weights)
 
 
