@@ -17,11 +17,15 @@ import sys
 from pathlib import Path
 
 import keras
+import numpy
 
 import lrhelpers
 
-FRAGMENTS = {"batch_scheduler", "logger", "plot", "range_test", "resume_check"}
-NO_EXAMPLES = {"_checks", "_optimizer", "schedules"}  # private helpers and the package of the schedules
+FRAGMENTS = {
+    "callbacks.batch_learning_rate_scheduler", "callbacks.learning_rate_logger", "callbacks.reduce_lr_on_plateau",
+    "callbacks.resume_check", "plot", "range_test",
+}
+NO_EXAMPLES = {"_batches", "_checks", "_optimizer", "callbacks", "schedules", "schedules._steps", "range_test_result"}  # private helpers, packages
 
 location = Path(lrhelpers.__file__).resolve()
 assert location.is_relative_to(Path(sys.prefix).resolve()), f"lrhelpers imported from {location}, not from {sys.prefix}"
@@ -34,7 +38,7 @@ for module_info in pkgutil.walk_packages(lrhelpers.__path__, "lrhelpers."):
     if short in FRAGMENTS or short in NO_EXAMPLES:
         continue
     module = importlib.import_module(module_info.name)
-    result = doctest.testmod(module, extraglobs={"keras": keras, "lr_values": lrhelpers.lr_values},
+    result = doctest.testmod(module, extraglobs={"keras": keras, "np": numpy, "lr_values": lrhelpers.lr_values},
                              optionflags=doctest.NORMALIZE_WHITESPACE)
     print(f"{module_info.name}: {result.attempted} examples, {result.failed} failed")
     failed += result.failed + (result.attempted == 0)

@@ -152,8 +152,10 @@ def suggest_lr(learning_rates, losses, method="valley", *, num_steps=None):
     Example:
         >>> lrs = np.geomspace(1e-5, 1.0, 100)
         >>> losses = 2.0 - np.tanh(np.log10(lrs) + 2.5) + np.maximum(np.log10(lrs) + 1, 0) ** 2
-        >>> suggest_lr(lrs, losses)                    # valley: 0.00187
-        >>> suggest_lr(lrs, losses, method="minimum")  # 0.0123, 1/10 of the rate at the lowest loss
+        >>> round(suggest_lr(lrs, losses), 6)  # valley
+        0.001874
+        >>> round(suggest_lr(lrs, losses, method="minimum"), 6)  # 1/10 of the rate at the lowest loss
+        0.012328
     """
     if method not in METHODS:
         raise ValueError(
