@@ -13,7 +13,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 # What the notebooks need to open and run (and papermill, for their parameters); Binder leaves out the test tools.
-RUNTIME = {"tensorflow", "keras", "tensorboard", "numpy", "matplotlib", "jupyterlab", "ipykernel", "papermill"}
+RUNTIME = {"tensorflow", "keras", "tensorboard", "jax", "jaxlib", "numpy", "matplotlib", "jupyterlab", "ipykernel", "papermill"}
 # Binder installs the CPU-only build of TensorFlow, released with the same versions.
 SAME_PACKAGE = {"tensorflow-cpu": "tensorflow"}
 
