@@ -88,7 +88,7 @@ def _evaluate(schedule, steps):
     except (ValueError, TypeError, RuntimeError) as vector_error:
         # A schedule that takes a scalar step only (`ops.cond` or a Python `if`)
         try:
-            values = ops.vectorized_map(schedule, tensor)
+            values = _vectorized_map(schedule, tensor)
         except Exception:
             # PyTorch's vmap refuses data-dependent control flow: step by step.
             try:
@@ -106,3 +106,23 @@ def _to_numpy(tensor):
         # Tensor.numpy(): NumPy 2 warns about np.array(torch_tensor) (no `copy` argument)
         return tensor.detach().cpu().numpy()
     return np.asarray(ops.convert_to_numpy(tensor))
+
+
+def _vectorized_map(schedule, tensor):
+    """``ops.vectorized_map(schedule, tensor)``, without TensorFlow's retracing warning.
+
+    TensorFlow's ``vectorized_map`` builds a new ``tf.function`` at every call, so
+    a few ``lr_values`` calls in a row log "triggered tf.function retracing"; that
+    retracing is expected here and the warning is only noise for the caller.
+    """
+    if keras.backend.backend() != "tensorflow":
+        return ops.vectorized_map(schedule, tensor)
+    import logging
+
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        return ops.vectorized_map(schedule, tensor)
+    finally:
+        logger.setLevel(level)

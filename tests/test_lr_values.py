@@ -83,3 +83,14 @@ def test_one_million_steps_in_one_call():
 def test_bad_arguments_are_named(schedule, steps, message):
     with pytest.raises(ValueError, match=message):
         lr_values(schedule, steps)
+
+
+def test_repeated_scalar_only_schedule_logs_no_retracing_warning(tf, caplog):
+    # TensorFlow's vectorized_map builds a new tf.function per call: after 5 calls it logs a
+    # retracing warning, which would land in notebooks as stderr.
+    warmup_cosine = keras.optimizers.schedules.CosineDecay(0.0, 5000, warmup_target=0.1, warmup_steps=500)
+    with caplog.at_level("WARNING", logger="tensorflow"):
+        for _ in range(8):
+            values = lr_values(warmup_cosine, np.arange(0, 8000, 10))
+    assert not [r for r in caplog.records if "retracing" in r.getMessage()]
+    np.testing.assert_allclose(values[50], 0.1, rtol=1e-6)  # the end of the warmup, step 500
