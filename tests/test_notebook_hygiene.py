@@ -124,10 +124,7 @@ def test_colab_installs_lrhelpers_pinned_to_a_commit(notebook):
     assert len(refs) == 1, "one Colab cell that installs lrhelpers from this repository at a commit"
     pip_lines = [line for cell in code_cells(nb) for line in source(cell).splitlines() if "pip install" in line]
     assert len(pip_lines) == 1, pip_lines  # nothing else is installed, unpinned, on Colab
-    if refs[0] == PLACEHOLDER:
-        # Branch `infra` only: the lead replaces the placeholder with the commit of the final outputs
-        # and removes this skip before merging.
-        pytest.skip(f"{PLACEHOLDER} placeholder, set when the outputs are final")
+    assert refs[0] != PLACEHOLDER, "set the commit the stored outputs were made with"
     assert COMMIT.fullmatch(refs[0]), f"not a commit: {refs[0]!r}"
 
 
@@ -148,3 +145,15 @@ def test_stored_outputs_name_the_pinned_tensorflow_and_keras(notebook):
     assert f'!= ("{tensorflow}", "{keras}")' in "\n".join(source(c) for c in code_cells(nb))
     printed = "".join(text for cell in code_cells(nb) for text in text_outputs(cell))
     assert re.search(rf"^TensorFlow {re.escape(tensorflow)}, Keras {re.escape(keras)}$", printed, re.MULTILINE)
+
+
+def test_the_pinned_commit_is_in_this_repository():
+    """The Colab cell installs lrhelpers at a commit of this repository's history."""
+    import shutil
+    import subprocess
+
+    (ref,) = {ref for path in notebooks() for ref in colab_refs(load(path))}
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    found = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{ref}^{{commit}}"], capture_output=True)
+    assert found.returncode == 0, f"{ref} is not a commit of this repository"
