@@ -7,6 +7,7 @@ from keras.optimizers import schedules
 from tiny_training import ScriptedMetric, data, drive, expected_scales, probe_fit, probe_model, probe_rates, tiny_model
 
 import lrhelpers
+from lrhelpers._optimizer import value_of
 
 DECAY = schedules.ExponentialDecay(0.1, 6, 0.5)
 
@@ -132,25 +133,48 @@ def test_bad_arguments_are_named(arguments, message):
         lrhelpers.ReduceLROnPlateau(**arguments)
 
 
-def test_backup_and_restore_continues_the_step_but_keeps_no_scale(tmp_path):
-    # BackupAndRestore saves weights and optimizer variables (the step counter), not the schedule's
-    # config: a restarted run continues at the right step with the scale its own code builds.
+def test_a_run_restarted_by_backup_and_restore_applies_the_reduced_scale(tmp_path):
+    # BackupAndRestore saves weights and optimizer variables; the optimizer carries the Scaled
+    # schedule (ReduceLROnPlateau attaches it), so the backup holds the scale too.
+    curve, per_epoch, arguments = [1.0] * 5, 3, {"factor": 0.5, "patience": 1}
+
     class Crash(keras.callbacks.Callback):
         def on_train_batch_begin(self, batch, logs=None):
-            if int(self.model.optimizer.iterations.numpy()) == 7:  # epoch 2, batch 1
+            if int(value_of(self.model.optimizer.iterations)) == 7:  # epoch 2, batch 1
                 raise RuntimeError("simulated crash")
 
     def callbacks(*extra):
-        return [ScriptedMetric([1.0] * 4), lrhelpers.ReduceLROnPlateau(factor=0.5, patience=1),
+        return [ScriptedMetric(curve), lrhelpers.ReduceLROnPlateau(**arguments),
                 keras.callbacks.BackupAndRestore(tmp_path / "backup"), *extra]
 
     crashed_scale = lrhelpers.Scaled(DECAY)
     with pytest.raises(RuntimeError, match="simulated crash"):
-        probe_fit(probe_model(crashed_scale, rows=12), 0, 3, 4, callbacks(Crash()))
-    assert crashed_scale.get_config()["scale"] == 0.5  # reduced at the end of epoch 1, before the crash
+        probe_fit(probe_model(crashed_scale, rows=15), 0, per_epoch, len(curve), callbacks(Crash()))
+    assert crashed_scale.get_config()["scale"] == 0.5  # reduced at the end of epoch 1, then backed up
 
-    restarted = probe_model(lrhelpers.Scaled(DECAY), rows=12)  # a new process: scale 1.0 again
-    probe_fit(restarted, 6, 3, 4, callbacks(), initial_epoch=0)
-    assert int(restarted.optimizer.iterations.numpy()) == 12  # resumed at step 6: 6 more updates
-    schedule = np.float32(lrhelpers.lr_values(DECAY, np.arange(12)))
-    np.testing.assert_allclose(probe_rates(restarted, 0, 12), schedule, rtol=2e-7)  # scale 1.0 throughout
+    restarted_scale = lrhelpers.Scaled(DECAY)  # a new process: scale 1.0 again
+    restarted = probe_model(restarted_scale, rows=15)
+    probe_fit(restarted, 6, per_epoch, len(curve), callbacks(), initial_epoch=0)
+    assert int(value_of(restarted.optimizer.iterations)) == 15  # resumed at step 6 (epoch 2)
+    # Keras' rule on a float rate: epochs 0-1 of the crashed run, then epochs 2-4 from the restored
+    # scale (the plateau counters restart, as Keras' own callback's do).
+    scales = np.concatenate([expected_scales(curve[:2], **arguments)[0],
+                             0.5 * expected_scales(curve[2:], **arguments)[0]])
+    assert list(scales) == [1.0, 1.0, 0.5, 0.5, 0.25]
+    schedule = np.float32(lrhelpers.lr_values(DECAY, np.arange(15)))
+    np.testing.assert_allclose(probe_rates(restarted, 0, 15), np.repeat(scales, per_epoch) * schedule, rtol=2e-7)
+
+
+def test_weights_saved_after_reductions_load_into_a_fresh_compiled_model(tmp_path):
+    scaled = lrhelpers.Scaled(DECAY)
+    model = probe_model(scaled, rows=12)
+    probe_fit(model, 0, 2, 3, [ScriptedMetric([1.0] * 3), lrhelpers.ReduceLROnPlateau(factor=0.5, patience=1)])
+    assert scaled.get_config()["scale"] == 0.25
+    model.save_weights(tmp_path / "m.weights.h5")
+    fresh_scaled = lrhelpers.Scaled(DECAY)
+    fresh = probe_model(fresh_scaled, rows=12)
+    fresh_scaled.attach_to(fresh.optimizer)  # before any fit; ReduceLROnPlateau does it when fit starts
+    fresh.load_weights(tmp_path / "m.weights.h5")
+    probe_fit(fresh, 6, 2, 3)
+    expected = np.float32([1.0] * 4 + [0.5] * 2 + [0.25] * 6) * np.float32(lrhelpers.lr_values(DECAY, np.arange(12)))
+    np.testing.assert_allclose(probe_rates(fresh, 0, 12), expected, rtol=2e-7)

@@ -44,12 +44,18 @@ class ReduceLROnPlateau(keras.callbacks.Callback):
       start of ``fit`` (Keras' callback raises one at the first reduction),
       which says to wrap the schedule in ``Scaled``.
 
-    The scale lives in the schedule's configuration: a ``.keras`` file keeps
-    it, while ``keras.callbacks.BackupAndRestore``, which saves weights and
-    optimizer variables only, does not; a run restarted from a backup
-    continues at the right step with the scale its code builds. On JAX the
-    train step is retraced after each reduction of a scale (the compiled
-    step holds the value it was traced with).
+    Saving keeps a reduced scale: a ``.keras`` file has it in the schedule's
+    configuration, and ``keras.callbacks.BackupAndRestore`` and
+    ``save_weights`` write it with the optimizer's state, because this
+    callback attaches the ``Scaled`` schedule to the optimizer when ``fit``
+    starts (:meth:`lrhelpers.Scaled.attach_to`), before ``BackupAndRestore``
+    restores a backup. A run restarted from a backup so continues at the
+    right step with the reduced scale; the plateau counters (``wait``,
+    ``best``, cooldown) start afresh, as Keras' callback's do. List this
+    callback before ``BackupAndRestore``: a backup taken at the end of an
+    epoch then holds that epoch's reduction. On JAX the train step is
+    retraced after each reduction of a scale (the compiled step holds the
+    value it was traced with).
 
     Keras' callback warns and falls back to ``"auto"`` for an unknown
     ``mode``; this one raises a ``ValueError``, like every argument check of
@@ -95,6 +101,14 @@ class ReduceLROnPlateau(keras.callbacks.Callback):
         self.cooldown_counter = 0
         self.wait = 0
         self._scaled = None
+
+    def set_model(self, model):
+        # fit calls set_model before any callback's on_train_begin, so the optimizer
+        # carries a Scaled schedule before BackupAndRestore restores a backup into it.
+        super().set_model(model)
+        schedule = schedule_of(model.optimizer) if getattr(model, "optimizer", None) else None
+        if isinstance(schedule, Scaled):
+            schedule.attach_to(model.optimizer)
 
     def on_train_begin(self, logs=None):
         self.best = None
