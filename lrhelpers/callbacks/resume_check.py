@@ -94,8 +94,11 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
     if actual < expected:
         message += (
             " `initial_epoch` does not move the step counter: a new or recompiled optimizer "
-            "starts at 0. Load the optimizer with the model (keras.models.load_model), or set "
-            f"`model.{counter}.assign({expected})` before fit."
+            "starts at 0. Load the optimizer with the model (keras.models.load_model, or "
+            "optimizer.build before load_weights), or set "
+            f"`model.{counter}.assign({expected})` before fit, which fixes the learning rate "
+            "only: a fresh Adam-type optimizer then has empty moments, so its bias correction "
+            "makes the first updates larger."
         )
     elif mid_epoch:
         done = actual - expected
