@@ -13,9 +13,11 @@ outputs are still compared exactly.
 `make test` spreads the test files over two xdist workers (--dist loadfile,
 --no-loadscope-reorder), in the order set here: the slowest files first, so
 that the short ones fill the gaps at the end. The seconds each file took are
-kept in build/test-durations.json for the next run; without that record the
-notebooks go first (they are the longest), then the test files that start
-kernels or servers, then the rest.
+kept in build/test-durations.json for the next run. A fresh clone has no such
+record: tests/test-durations.json, a copy of one from the development machine
+(`cp build/test-durations.json tests/` after a `make test`), gives the order
+then; a file in neither goes after them (notebooks, then the test files that
+start kernels or servers, then the rest).
 """
 
 import json
@@ -34,6 +36,7 @@ os.environ.setdefault("IPYTHONDIR", str(Path(__file__).resolve().parent / "tests
 
 ROOT = Path(__file__).resolve().parent
 DURATIONS = ROOT / "build" / "test-durations.json"
+COMMITTED_DURATIONS = ROOT / "tests" / "test-durations.json"  # the order of a fresh clone's first run
 # Test files that start kernels, a pytest run or a server: slower than the plain unit tests.
 SLOW_TEST_FILES = ("test_lab_browser.py", "test_nbval_regression.py", "test_notebook_parameters.py")
 
@@ -47,11 +50,16 @@ def _file_of(nodeid):
     return nodeid.split("::", 1)[0]
 
 
-def _recorded_durations():
+def _read_durations(path):
     try:
-        return json.loads(DURATIONS.read_text())
+        return json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
+
+
+def _recorded_durations():
+    """{test file: seconds}: this checkout's last runs, else the committed record."""
+    return {**_read_durations(COMMITTED_DURATIONS), **_read_durations(DURATIONS)}
 
 
 def _rank(path, recorded):
@@ -82,7 +90,7 @@ def pytest_sessionfinish(session):
     # plain runs, workers and the nested pytest runs of tests/test_nbval_regression.py do not.
     if not session.config.pluginmanager.hasplugin("dsession") or not _seconds:
         return
-    recorded = _recorded_durations()
+    recorded = _read_durations(DURATIONS)
     recorded.update({path: round(seconds, 1) for path, seconds in _seconds.items()})
     DURATIONS.parent.mkdir(parents=True, exist_ok=True)
     DURATIONS.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")

@@ -1,9 +1,10 @@
-"""The callbacks under tf.distribute.MirroredStrategy on 2 logical CPU devices, measured with the probe.
+"""lrhelpers under tf.distribute.MirroredStrategy on 2 logical CPU devices: the callbacks, measured
+with the probe, and lr_range_test, compared with the same model on one device.
 
-The strategy runs in a subprocess (tests/distributed_callbacks.py): logical devices can only be
-configured before TensorFlow initialises. Keras 3.15 cannot combine MirroredStrategy with
-gradient_accumulation_steps (its accumulation branch calls merge_call inside a cond), so that
-combination is not tested.
+The strategy runs in one subprocess for both (tests/distributed_run.py): logical devices can only be
+configured before TensorFlow initialises, which the test session has already done. Keras 3.15
+cannot combine MirroredStrategy with gradient_accumulation_steps (its accumulation branch calls
+merge_call inside a cond), so that combination is not tested.
 """
 
 import json
@@ -21,13 +22,24 @@ pytestmark = pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason=
 
 
 @pytest.fixture(scope="module")
-def results():
-    script = Path(__file__).with_name("distributed_callbacks.py")
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+def everything():
+    pytest.importorskip("tensorflow", reason="needs TensorFlow (tf.distribute)")
+    script = Path(__file__).with_name("distributed_run.py")
+    env = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3")
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULTS ")]
     assert done.returncode == 0 and lines, done.stderr[-3000:]
     return json.loads(lines[-1][len("RESULTS "):])
+
+
+@pytest.fixture(scope="module")
+def results(everything):
+    return everything["callbacks"]
+
+
+@pytest.fixture(scope="module")
+def report(everything):
+    return everything["range_test"]
 
 
 def test_the_strategy_really_has_two_replicas(results):
@@ -60,3 +72,23 @@ def test_reduce_lr_on_plateau_lowers_a_mirrored_scale_and_a_mirrored_rate(result
 def test_check_resume_fixes_a_mirrored_counter_and_nothing_else_warns(results):
     assert results["check_resume"] == {"ok": False, "counter": 12}
     assert len(results["warnings"]) == 1 and results["warnings"][0].startswith("optimizer.iterations is 6, but fit starts at epoch 3")
+
+
+def test_range_test_model_is_mirrored_on_two_replicas(report):
+    assert report["replicas"] == 2
+    for case in ("fresh", "trained"):
+        assert report[case]["mirrored"] == "MirroredVariable"
+        assert report[case]["optimizer_mirrored"] == "MirroredVariable"
+
+
+@pytest.mark.parametrize("case", ["fresh", "trained"])
+def test_range_test_gives_the_curve_of_one_device_and_restores_the_state(report, case):
+    # train_on_batch hands every replica the whole batch, and Keras scales the loss by the number of
+    # replicas: the update, the losses and so the suggestions are those of one device
+    got = report[case]
+    assert got["steps"] == got["reference_steps"]
+    assert got["max_loss_difference"] < 1e-5
+    assert got["suggestions"] == pytest.approx(got["reference_suggestions"], rel=1e-12)
+    assert got["restored"]
+    assert got["iterations"] == (8 if case == "trained" else 0)  # 256 rows in batches of 32
+    assert got["replicas_equal"]
