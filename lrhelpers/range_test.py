@@ -97,22 +97,24 @@ def _centred_average(values, smoothing):
 
 def lr_range_test(model, dataset, *, min_lr=1e-7, max_lr=10.0, num_steps=100, mode="exponential",
                   smoothing=0.9, diverge_factor=4.0, restore=True, batch_size=None):
-    """Sweep the learning rate over batches and record the loss of each, as fastai's ``lr_find`` does.
+    """Sweep the learning rate over batches and record the loss of each batch.
 
     Trains ``model`` on ``num_steps`` batches of ``dataset`` with the learning
     rate growing from ``min_lr`` to ``max_lr``, one rate per batch:
-    geometrically (``mode="exponential"``, as fastai's ``lr_find``) or
-    linearly (``mode="linear"``, Leslie Smith's original test and
+    geometrically (``mode="exponential"``, ``np.geomspace``: the last rate is
+    ``max_lr``, where fastai's ``lr_find`` ends one factor short of its
+    ``end_lr``) or linearly (``mode="linear"``, Leslie Smith's original test and
     pytorch-lr-finder's ``step_mode="linear"``). It records the loss of every
     batch: the metrics are reset before each ``train_on_batch``, so each value
     is that batch's loss, computed before its update, not the running mean
     that Keras puts in ``logs`` (on any Keras version, whether or not its
     ``train_on_batch`` resets them). While it runs, the losses are smoothed
-    with a bias-corrected exponential moving average, and the sweep stops
-    early once that average exceeds ``diverge_factor`` times its lowest value,
-    or is not finite. The curve returned, and the suggestions, use an average
-    with the same weights centred on each step, which does not lag behind the
-    sweep.
+    with a bias-corrected exponential moving average of weight ``smoothing``
+    (fastai's ``lr_find`` watches one of weight 0.98, and records it as its
+    curve), and the sweep stops early once that average exceeds
+    ``diverge_factor`` times its lowest value, or is not finite. The curve
+    returned, and the suggestions, use an average with the same weights
+    centred on each step, which does not lag behind the sweep.
 
     Afterwards the model's variables (weights, non-trainable state such as
     batch-norm statistics, dropout seeds), the optimizer's variables
