@@ -79,6 +79,11 @@ class LearningRateLogger(keras.callbacks.Callback):
     counter, records continue correctly across several ``fit`` calls and
     after ``keras.models.load_model``. (The schedule is evaluated eagerly; a
     compiled, XLA train step may round the last bit of the rate differently.)
+    This holds for a schedule that is a pure function of its ``step``
+    argument, as Keras requires; a schedule with Python state (one that
+    counts its own calls) is called again here, so the records show what it
+    returns then, not the rate a compiled step applied: measure that with
+    :func:`lrhelpers.applied_learning_rates`.
 
     With ``gradient_accumulation_steps=k`` a batch is a micro-batch and only
     every k-th one updates the weights. The logger records a row for each
