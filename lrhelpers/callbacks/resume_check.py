@@ -21,8 +21,8 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
     ``fit(initial_epoch=k)`` only changes the epoch numbers that ``fit``
     reports and passes to callbacks. A ``LearningRateSchedule`` is a function
     of the optimizer's own step, ``optimizer.iterations``, which ``initial_epoch``
-    does not move: a new or recompiled optimizer starts at step 0 and the
-    schedule starts over. This function compares the counter with
+    does not move: a new optimizer object (a fresh compile, or weights loaded
+    into an unbuilt optimizer) starts at step 0 and the schedule starts over. This function compares the counter with
     ``initial_epoch * steps_per_epoch`` and warns, with the numbers, when they
     differ.
 
@@ -93,8 +93,8 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
     mid_epoch = expected < actual < expected + steps_per_epoch
     if actual < expected:
         message += (
-            " `initial_epoch` does not move the step counter: a new or recompiled optimizer "
-            "starts at 0. Load the optimizer with the model (keras.models.load_model, or "
+            " `initial_epoch` does not move the step counter: a new optimizer object (a fresh "
+            "compile, or weights loaded into an unbuilt optimizer) starts at 0. Load the optimizer with the model (keras.models.load_model, or "
             "optimizer.build before load_weights), or set "
             f"`model.{counter}.assign({expected})` before fit, which fixes the learning rate "
             "only: a fresh Adam-type optimizer then has empty moments, so its bias correction "
