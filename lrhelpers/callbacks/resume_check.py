@@ -22,9 +22,9 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
     reports and passes to callbacks. A ``LearningRateSchedule`` is a function
     of the optimizer's own step, ``optimizer.iterations``, which ``initial_epoch``
     does not move: a new optimizer object (a fresh compile, or weights loaded
-    into an unbuilt optimizer) starts at step 0 and the schedule starts over. This function compares the counter with
-    ``initial_epoch * steps_per_epoch`` and warns, with the numbers, when they
-    differ.
+    into an unbuilt optimizer) starts at step 0 and the schedule starts over.
+    This function compares the counter with ``initial_epoch * steps_per_epoch``
+    and warns, with the numbers, when they differ.
 
     With ``gradient_accumulation_steps=k`` the counter compared is the one
     Keras evaluates a schedule at, the micro-batch counter
@@ -94,8 +94,8 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
     if actual < expected:
         message += (
             " `initial_epoch` does not move the step counter: a new optimizer object (a fresh "
-            "compile, or weights loaded into an unbuilt optimizer) starts at 0. Load the optimizer with the model (keras.models.load_model, or "
-            "optimizer.build before load_weights), or set "
+            "compile, or weights loaded into an unbuilt optimizer) starts at 0. Load the optimizer "
+            "with the model (keras.models.load_model, or optimizer.build before load_weights), or set "
             f"`model.{counter}.assign({expected})` before fit, which fixes the learning rate "
             "only: a fresh Adam-type optimizer then has empty moments, so its bias correction "
             "makes the first updates larger."
