@@ -6,11 +6,14 @@ are those of the same cells run in this process: an LR table, a cell that also
 writes stderr noise the stored copy does not have, and the same table once more,
 stored with one digit changed. nbval compares each cell on its own, in one
 kernel: the untouched cells must pass, the stderr noise included, and the
-changed one must fail, showing the changed digit.
+changed one must fail, showing the changed digit. The kernel runs Keras' numpy
+backend: the table does not need TensorFlow, whose start-up would be most of the
+test's cost.
 """
 
 import contextlib
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -59,6 +62,7 @@ def nbval_run(tmp_path_factory):
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "-vv", str(path)],
         cwd=folder, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "KERAS_BACKEND": "numpy"},  # inherited by the kernel
     )  # -vv: the whole of a differing output, not its first lines
     outcomes = {int(cell): outcome for cell, outcome in re.findall(r"::Cell (\d+) .*(PASSED|FAILED)", result.stdout)}
     return outcomes, result

@@ -1,5 +1,7 @@
-"""The schedules drive a real optimizer: fit, XLA, steps_per_execution, mixed
-precision, and a model.save / load_model round trip that resumes the curve.
+"""The schedules drive a real optimizer: fit with steps_per_execution, a
+model.save / load_model round trip that resumes the curve, and mixed precision
+under XLA (every schedule under XLA alone: test_schedules_common.py; the probe's
+compile settings: test_probe.py).
 
 A one-weight probe makes the applied learning rates visible: the model is
 ``y = w * x`` with ``x = 1``, trained with SGD on the mean absolute error to a
@@ -17,7 +19,7 @@ from lrhelpers import lr_values
 NAMES = list(cases())
 
 
-def probe_model(schedule):
+def probe_model(schedule, jit_compile=False):
     model = keras.Sequential(
         [
             keras.Input((1,)),
@@ -29,7 +31,7 @@ def probe_model(schedule):
         loss="mean_absolute_error",
         # Keras' PyTorch backend takes neither (and jit_compile there is torch.compile)
         steps_per_execution=1 if keras.backend.backend() == "torch" else 4,
-        jit_compile=keras.backend.backend() != "torch",
+        jit_compile=jit_compile and keras.backend.backend() != "torch",
     )
     return model
 
@@ -80,7 +82,7 @@ def test_mixed_float16_policy(name):
     schedule = cases()[name][0]
     keras.mixed_precision.set_dtype_policy("mixed_float16")
     try:
-        model = probe_model(schedule)
+        model = probe_model(schedule, jit_compile=True)
         weights = train(model, 12)
     finally:
         keras.mixed_precision.set_dtype_policy("float32")
