@@ -97,8 +97,10 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
             "compile, or weights loaded into an unbuilt optimizer) starts at 0. Load the optimizer "
             "with the model (keras.models.load_model, or optimizer.build before load_weights), or set "
             f"`model.{counter}.assign({expected})` before fit, which fixes the learning rate "
-            "only: a fresh Adam-type optimizer then has empty moments, so its bias correction "
-            "makes the first updates larger."
+            "only: a fresh Adam-type optimizer then has empty moments but a bias correction "
+            "computed for that counter, so its first updates differ in size from a resumed "
+            "one's (with Adam's defaults: smaller below a counter of about 100, several times "
+            "larger at large counters)."
         )
     elif mid_epoch:
         done = actual - expected
