@@ -99,8 +99,8 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
             f"`model.{counter}.assign({expected})` before fit, which fixes the learning rate "
             "only: a fresh Adam-type optimizer then has empty moments but a bias correction "
             "computed for that counter, so its first updates differ in size from a resumed "
-            "one's (with Adam's defaults: smaller below a counter of about 100, several times "
-            "larger at large counters)."
+            "one's (with Adam's defaults and a steady gradient: below a counter of about 100 the "
+            "first few smaller, then larger; several times larger at large counters)."
         )
     elif mid_epoch:
         done = actual - expected
