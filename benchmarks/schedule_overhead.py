@@ -3,7 +3,7 @@
     python benchmarks/schedule_overhead.py [OUTPUT_DIR] [--quick] [--steps N] [--rounds R]
                                            [--models mlp cnn] [--batch-size B]
 
-Trains the same small models (an MLP and the small CNN of notebook 01) on
+Trains the same small models (an MLP and a small CNN with two convolutions) on
 in-memory Fashion-MNIST-shaped batches, with the learning rate given as:
 
 - a constant (the reference);
@@ -132,7 +132,7 @@ def mlp():
 
 
 def small_cnn():
-    """The small CNN of notebook 01."""
+    """A small CNN: two convolutions, a dense layer and dropout."""
     return keras.Sequential([
         keras.Input((28, 28, 1)),
         keras.layers.Conv2D(16, 3, activation="relu"),
