@@ -85,16 +85,20 @@ def replicas(variable):  # the per-device copies of a MirroredVariable
 
 
 def range_test(strategy):
-    """lr_range_test of a mirrored model and of the same model on one device, fresh and trained."""
+    """lr_range_test of a mirrored model and of the same model on one device, fresh and then trained.
+
+    The trained pair is the fresh pair after its range test (which puts everything back, so the
+    optimizer counts only the training's updates): their train step is traced once, not twice.
+    """
     rng = np.random.default_rng(0)
     x = rng.normal(size=(256, 8)).astype("float32")
     y = (x @ rng.normal(size=(8, 1)) + 0.1 * rng.normal(size=(256, 1))).astype("float32")
     batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(32)
     report = {"replicas": strategy.num_replicas_in_sync}
+    with strategy.scope():
+        model = range_test_model()
+    single = range_test_model()
     for trained in (False, True):
-        with strategy.scope():
-            model = range_test_model()
-        single = range_test_model()
         if trained:
             for m in (model, single):  # as lr_range_test trains: fit would split the batches between replicas
                 for batch in batches:

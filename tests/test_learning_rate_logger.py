@@ -26,9 +26,26 @@ def staircase(steps):
     return 0.1 * 0.1 ** (np.asarray(steps) // 5)
 
 
+_STAIRCASE_MODELS = {}
+
+
+def staircase_model(steps_per_execution):
+    """tiny_model(STAIRCASE, steps_per_execution), built, compiled and traced once per module: each call puts
+    its weights and optimizer.iterations back to their initial values (plain SGD has no other state), so a
+    test starts from a fresh model's state without paying for building and tracing fit again."""
+    if steps_per_execution not in _STAIRCASE_MODELS:
+        model = tiny_model(STAIRCASE, steps_per_execution)
+        _STAIRCASE_MODELS[steps_per_execution] = model, [keras.ops.convert_to_numpy(w) for w in model.weights]
+    model, initial = _STAIRCASE_MODELS[steps_per_execution]
+    for weight, value in zip(model.weights, initial):
+        weight.assign(value)
+    model.optimizer.iterations.assign(0)
+    return model
+
+
 @pytest.mark.parametrize("steps_per_execution", several_steps_per_execution(1, 4))
 def test_records_every_step_across_fit_calls(steps_per_execution):
-    model = tiny_model(STAIRCASE, steps_per_execution)
+    model = staircase_model(steps_per_execution)
     logger = LearningRateLogger()
     x, y = data(48)
     model.fit(x, y, batch_size=4, epochs=1, callbacks=[logger], verbose=0)  # 12 steps
@@ -96,7 +113,7 @@ def test_a_callable_learning_rate_is_recorded():
 
 @pytest.mark.parametrize("steps_per_execution", several_steps_per_execution(1, 4))
 def test_prints_the_next_learning_rate_every_n_iterations(capsys, steps_per_execution):
-    model = tiny_model(STAIRCASE, steps_per_execution)
+    model = staircase_model(steps_per_execution)
     x, y = data(48)
     model.fit(x, y, batch_size=4, epochs=1, callbacks=[LearningRateLogger(print_every=2)], verbose=0)
     lines = capsys.readouterr().out.splitlines()
@@ -135,7 +152,7 @@ def read_csv(path):
 
 
 def fit_three_epochs_in_two_calls(logger, steps_per_execution):
-    model = tiny_model(STAIRCASE, steps_per_execution)
+    model = staircase_model(steps_per_execution)
     x, y = data(48)
     model.fit(x, y, batch_size=4, epochs=2, callbacks=[logger], verbose=0)  # 2 x 12 steps
     model.fit(x, y, batch_size=4, epochs=3, initial_epoch=2, callbacks=[logger], verbose=0)  # 12 more
@@ -196,7 +213,7 @@ def test_csv_is_replaced_unless_append(tmp_path):
 def test_batch_logs_carry_the_rate_of_the_last_step_each_call_covered(steps_per_execution):
     seen = []
     consumer = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.append(logs["learning_rate"]))
-    model = tiny_model(STAIRCASE, steps_per_execution)
+    model = staircase_model(steps_per_execution)
     x, y = data(48)
     model.fit(x, y, batch_size=4, epochs=1, callbacks=[LearningRateLogger(), consumer], verbose=0)
     last_steps = np.arange(steps_per_execution - 1, 12, steps_per_execution)
@@ -215,7 +232,7 @@ def test_logs_key_none_leaves_the_logs_alone():
 @pytest.mark.parametrize("steps_per_execution", several_steps_per_execution(1, 4))
 def test_keras_tensorboard_callback_writes_the_per_batch_rate(tmp_path, steps_per_execution):
     # keras.callbacks.TensorBoard needs the tensorboard package: a pinned dependency (requirements.txt), so no skip.
-    model = tiny_model(STAIRCASE, steps_per_execution)
+    model = staircase_model(steps_per_execution)
     x, y = data(48)
     board = keras.callbacks.TensorBoard(tmp_path, update_freq="batch", write_graph=False)
     model.fit(x, y, batch_size=4, epochs=2, callbacks=[LearningRateLogger(), board], verbose=0)

@@ -403,9 +403,14 @@ def range_test_losses(data, **kwargs):
     return result.losses
 
 
-def test_every_kind_of_dataset_gives_the_same_losses():
-    batches = dataset()
-    expected = range_test_losses(batches)
+@pytest.fixture(scope="module")
+def list_losses():
+    """range_test_losses of a list of NumPy batches, the reference the other kinds of dataset are compared with."""
+    return range_test_losses(dataset())
+
+
+def test_every_kind_of_dataset_gives_the_same_losses(list_losses):
+    batches, expected = dataset(), list_losses
     x, y = regression_data()
     pydataset = Batches(batches)
     np.testing.assert_array_equal(range_test_losses(pydataset), expected)
@@ -414,21 +419,21 @@ def test_every_kind_of_dataset_gives_the_same_losses():
     np.testing.assert_array_equal(range_test_losses((x, y), batch_size=16), expected)
 
 
-def test_tf_data_dataset_gives_the_same_losses():
+def test_tf_data_dataset_gives_the_same_losses(list_losses):
     tf = needs_tensorflow()
     x, y = regression_data()
     np.testing.assert_array_equal(range_test_losses(tf.data.Dataset.from_tensor_slices((x, y)).batch(16)),
-                                  range_test_losses(dataset()))
+                                  list_losses)
 
 
-def test_torch_dataloader_gives_the_same_losses():
+def test_torch_dataloader_gives_the_same_losses(list_losses):
     torch = pytest.importorskip("torch", reason="needs torch (a DataLoader), not installed with this backend")
     x, y = regression_data()
     # its own generator: a DataLoader draws a seed from torch's global one at every pass otherwise, which
     # changes the dropout masks on the torch backend (Keras' unseeded Dropout draws from the global generator)
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)),
                                          batch_size=16, generator=torch.Generator().manual_seed(0))
-    np.testing.assert_array_equal(range_test_losses(loader), range_test_losses(dataset()))
+    np.testing.assert_array_equal(range_test_losses(loader), list_losses)
 
 
 def test_arrays_are_cut_into_batches_in_order():
@@ -504,11 +509,17 @@ def test_linear_sweep():
         lr_range_test(model, dataset(), mode="linar")
 
 
-def test_suggestions_are_fastais_rules_on_the_smoothed_curve():
+@pytest.fixture(scope="module")
+def diverging_sweep():
+    """(model, result) of a 60-step sweep up to 1e3 that diverges; lr_range_test restores the model."""
+    model = model_with_state(keras.optimizers.SGD(0.01))
+    return model, lr_range_test(model, dataset(), min_lr=1e-4, max_lr=1e3, num_steps=60)
+
+
+def test_suggestions_are_fastais_rules_on_the_smoothed_curve(diverging_sweep):
     from lrhelpers import suggest_lr
 
-    model = model_with_state(keras.optimizers.SGD(0.01))
-    result = lr_range_test(model, dataset(), min_lr=1e-4, max_lr=1e3, num_steps=60)
+    model, result = diverging_sweep
     assert result.diverged and result.steps < 60  # an early stop: fastai still drops num_steps // 10
     assert list(result.suggestions) == ["valley", "slide", "steep", "minimum"]
     for method, rate in result.suggestions.items():
@@ -520,9 +531,8 @@ def test_suggestions_are_fastais_rules_on_the_smoothed_curve():
     assert all(short.suggestions[m] is not None for m in ("valley", "steep", "minimum"))
 
 
-def test_plot_marks_every_suggestion(tmp_path):
-    model = model_with_state(keras.optimizers.SGD(0.01))
-    result = lr_range_test(model, dataset(), min_lr=1e-4, max_lr=1e3, num_steps=60)
+def test_plot_marks_every_suggestion(tmp_path, diverging_sweep):
+    _, result = diverging_sweep
     ax = result.plot()
     labels = [line.get_label() for line in ax.get_lines()]
     for method, rate in result.suggestions.items():

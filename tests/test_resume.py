@@ -39,6 +39,16 @@ def uninterrupted():
     return model, logger
 
 
+@pytest.fixture(scope="module")
+def half_way(tmp_path_factory):
+    """A .keras file saved after 2 of the EPOCHS epochs; the tests load it, none changes it."""
+    first = fresh_model()
+    fit(first, LearningRateLogger(), 0, 2)
+    path = tmp_path_factory.mktemp("resume") / "half.keras"
+    first.save(path)
+    return path
+
+
 def assert_same_run(resumed_logger, resumed_model, uninterrupted, from_step):
     model, logger = uninterrupted
     keep = logger.steps >= from_step
@@ -55,11 +65,8 @@ def test_the_uninterrupted_run_follows_the_schedule(uninterrupted):
     np.testing.assert_allclose(logger.learning_rates, 0.1 * 0.5 ** (logger.steps / 8), rtol=1e-6)  # float32
 
 
-def test_save_and_load_model_continues_step_by_step(tmp_path, uninterrupted):
-    first = fresh_model()
-    fit(first, LearningRateLogger(), 0, 2)
-    first.save(tmp_path / "half.keras")
-    reloaded = keras.models.load_model(tmp_path / "half.keras")
+def test_save_and_load_model_continues_step_by_step(half_way, uninterrupted):
+    reloaded = keras.models.load_model(half_way)
     assert int(reloaded.optimizer.iterations) == 2 * STEPS_PER_EPOCH
     logger, check = LearningRateLogger(), ResumeCheck()
     with warnings.catch_warnings():
@@ -69,11 +76,8 @@ def test_save_and_load_model_continues_step_by_step(tmp_path, uninterrupted):
     assert_same_run(logger, reloaded, uninterrupted, from_step=2 * STEPS_PER_EPOCH)
 
 
-def test_recompiling_restarts_the_schedule_and_resume_check_says_so(tmp_path, uninterrupted):
-    first = fresh_model()
-    fit(first, LearningRateLogger(), 0, 2)
-    first.save(tmp_path / "half.keras")
-    recompiled = keras.models.load_model(tmp_path / "half.keras", compile=False)
+def test_recompiling_restarts_the_schedule_and_resume_check_says_so(half_way, uninterrupted):
+    recompiled = keras.models.load_model(half_way, compile=False)
     recompiled.compile(keras.optimizers.SGD(DECAY), "mse")
     logger, check = LearningRateLogger(), ResumeCheck()
     with pytest.warns(UserWarning) as caught:
@@ -86,11 +90,8 @@ def test_recompiling_restarts_the_schedule_and_resume_check_says_so(tmp_path, un
     np.testing.assert_array_equal(logger.epochs, np.repeat([2, 3], 4))
 
 
-def test_resume_check_fix_moves_the_counter(tmp_path, uninterrupted):
-    first = fresh_model()
-    fit(first, LearningRateLogger(), 0, 2)
-    first.save(tmp_path / "half.keras")
-    recompiled = keras.models.load_model(tmp_path / "half.keras", compile=False)
+def test_resume_check_fix_moves_the_counter(half_way, uninterrupted):
+    recompiled = keras.models.load_model(half_way, compile=False)
     recompiled.compile(keras.optimizers.SGD(DECAY), "mse")  # fresh optimizer: SGD has no other state
     logger = LearningRateLogger()
     with pytest.warns(UserWarning, match="fix=True: optimizer.iterations was set to 8"):
@@ -194,14 +195,30 @@ def accumulating_model(k):
     return model
 
 
+@pytest.fixture(scope="module")
+def accumulating_runs(tmp_path_factory):
+    """k -> (the uninterrupted model, its logger, a .keras file saved after 2 epochs), made once per k;
+    the tests read them and load the file, none changes them."""
+    runs = {}
+
+    def run(k):
+        if k not in runs:
+            uninterrupted, whole = accumulating_model(k), LearningRateLogger()
+            fit(uninterrupted, whole, 0, EPOCHS)
+            first = accumulating_model(k)
+            fit(first, LearningRateLogger(), 0, 2)
+            path = tmp_path_factory.mktemp(f"accumulation{k}") / "half.keras"
+            first.save(path)
+            runs[k] = uninterrupted, whole, path
+        return runs[k]
+
+    return run
+
+
 @pytest.mark.parametrize("k", [2, 4])
-def test_with_accumulation_a_keras_file_resumes_and_the_check_passes(tmp_path, k):
-    uninterrupted, whole = accumulating_model(k), LearningRateLogger()
-    fit(uninterrupted, whole, 0, EPOCHS)
-    first = accumulating_model(k)
-    fit(first, LearningRateLogger(), 0, 2)
-    first.save(tmp_path / "half.keras")
-    reloaded = keras.models.load_model(tmp_path / "half.keras")
+def test_with_accumulation_a_keras_file_resumes_and_the_check_passes(accumulating_runs, k):
+    _, whole, half_way = accumulating_runs(k)
+    reloaded = keras.models.load_model(half_way)
     logger, check = LearningRateLogger(), ResumeCheck()
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*micro-batch counter")
@@ -212,14 +229,10 @@ def test_with_accumulation_a_keras_file_resumes_and_the_check_passes(tmp_path, k
     np.testing.assert_array_equal(logger.learning_rates, whole.learning_rates[keep])
 
 
-def test_with_accumulation_a_recompiled_optimizer_is_caught_and_fixed(tmp_path):
+def test_with_accumulation_a_recompiled_optimizer_is_caught_and_fixed(accumulating_runs):
     k = 2
-    uninterrupted, whole = accumulating_model(k), LearningRateLogger()
-    fit(uninterrupted, whole, 0, EPOCHS)
-    first = accumulating_model(k)
-    fit(first, LearningRateLogger(), 0, 2)
-    first.save(tmp_path / "half.keras")
-    recompiled = keras.models.load_model(tmp_path / "half.keras", compile=False)
+    uninterrupted, whole, half_way = accumulating_runs(k)
+    recompiled = keras.models.load_model(half_way, compile=False)
     recompiled.compile(keras.optimizers.SGD(DECAY, gradient_accumulation_steps=k), "mse")
     logger, check = LearningRateLogger(), ResumeCheck(fix=True)
     with pytest.warns(UserWarning) as caught:

@@ -55,20 +55,32 @@ def test_no_float64_and_no_warnings(name):
         assert lr_values(schedule, np.arange(50)).dtype == np.float32
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_xla_compiled_tf_function_gives_the_eager_values(name, tf):
-    schedule = schedule_named(name)
+@pytest.fixture(scope="module")
+def compiled_values():
+    """name -> (schedule, steps, graph values, XLA values): every schedule in one tf.function and one XLA
+    compilation (each compilation has a fixed cost; the schedules' ops are independent of each other)."""
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip(f"needs TensorFlow (tf.function); the backend is {keras.backend.backend()}")
+    import tensorflow as tf
+
+    schedules = {name: schedule_named(name) for name in NAMES}
     scalar = tf.constant(7, "int64")
     grid = tf.constant(np.arange(30).reshape(5, 6), "int32")
     floats = tf.constant(np.linspace(0.0, 40.0, 17), "float32")
 
-    compiled = tf.function(lambda a, b, c: [schedule(a), schedule(b), schedule(c)])
-    xla = tf.function(compiled.python_function, jit_compile=True)
-    for steps, graph, jit in zip(
-        (scalar, grid, floats),
-        compiled(scalar, grid, floats),
-        xla(scalar, grid, floats),
-    ):
+    def every_schedule(a, b, c):
+        return {name: [schedule(a), schedule(b), schedule(c)] for name, schedule in schedules.items()}
+
+    compiled = tf.function(every_schedule)
+    xla = tf.function(every_schedule, jit_compile=True)
+    graph, jit = compiled(scalar, grid, floats), xla(scalar, grid, floats)
+    return {name: (schedule, (scalar, grid, floats), graph[name], jit[name]) for name, schedule in schedules.items()}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_xla_compiled_tf_function_gives_the_eager_values(name, compiled_values):
+    schedule, all_steps, graph_values, jit_values = compiled_values[name]
+    for steps, graph, jit in zip(all_steps, graph_values, jit_values):
         eager = schedule(steps)
         assert_lr_close(graph, eager)
         assert_lr_close(jit, eager)
