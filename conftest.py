@@ -96,9 +96,10 @@ def pytest_sessionfinish(session):
     DURATIONS.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def tf():
-    """The tensorflow module; skips the test on the JAX and PyTorch backends."""
+    """The tensorflow module; skips the test on the JAX and PyTorch backends (session-scoped, so module
+    fixtures can use it)."""
     import keras
 
     if keras.backend.backend() != "tensorflow":

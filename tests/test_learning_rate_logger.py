@@ -1,5 +1,7 @@
 """LearningRateLogger records the LR each batch trained with and prints the next one."""
 
+import functools
+
 import keras
 import numpy as np
 import pytest
@@ -26,17 +28,18 @@ def staircase(steps):
     return 0.1 * 0.1 ** (np.asarray(steps) // 5)
 
 
-_STAIRCASE_MODELS = {}
+@functools.cache
+def _built_staircase_model(steps_per_execution):
+    """(tiny_model(STAIRCASE, steps_per_execution), its initial weights), built once per process."""
+    model = tiny_model(STAIRCASE, steps_per_execution)
+    return model, [keras.ops.convert_to_numpy(w) for w in model.weights]
 
 
 def staircase_model(steps_per_execution):
-    """tiny_model(STAIRCASE, steps_per_execution), built, compiled and traced once per module: each call puts
-    its weights and optimizer.iterations back to their initial values (plain SGD has no other state), so a
-    test starts from a fresh model's state without paying for building and tracing fit again."""
-    if steps_per_execution not in _STAIRCASE_MODELS:
-        model = tiny_model(STAIRCASE, steps_per_execution)
-        _STAIRCASE_MODELS[steps_per_execution] = model, [keras.ops.convert_to_numpy(w) for w in model.weights]
-    model, initial = _STAIRCASE_MODELS[steps_per_execution]
+    """tiny_model(STAIRCASE, steps_per_execution), built, compiled and traced once: each call puts its weights
+    and optimizer.iterations back to their initial values (plain SGD has no other state), so a test starts
+    from a fresh model's state without paying for building and tracing fit again."""
+    model, initial = _built_staircase_model(steps_per_execution)
     for weight, value in zip(model.weights, initial):
         weight.assign(value)
     model.optimizer.iterations.assign(0)

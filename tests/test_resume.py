@@ -1,5 +1,6 @@
 """Resumed training continues the schedule at the right step: save/load, recompile, initial_epoch, BackupAndRestore."""
 
+import functools
 import warnings
 
 import keras
@@ -199,18 +200,16 @@ def accumulating_model(k):
 def accumulating_runs(tmp_path_factory):
     """k -> (the uninterrupted model, its logger, a .keras file saved after 2 epochs), made once per k;
     the tests read them and load the file, none changes them."""
-    runs = {}
 
+    @functools.cache
     def run(k):
-        if k not in runs:
-            uninterrupted, whole = accumulating_model(k), LearningRateLogger()
-            fit(uninterrupted, whole, 0, EPOCHS)
-            first = accumulating_model(k)
-            fit(first, LearningRateLogger(), 0, 2)
-            path = tmp_path_factory.mktemp(f"accumulation{k}") / "half.keras"
-            first.save(path)
-            runs[k] = uninterrupted, whole, path
-        return runs[k]
+        uninterrupted, whole = accumulating_model(k), LearningRateLogger()
+        fit(uninterrupted, whole, 0, EPOCHS)
+        first = accumulating_model(k)
+        fit(first, LearningRateLogger(), 0, 2)
+        path = tmp_path_factory.mktemp(f"accumulation{k}") / "half.keras"
+        first.save(path)
+        return uninterrupted, whole, path
 
     return run
 

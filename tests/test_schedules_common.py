@@ -56,13 +56,9 @@ def test_no_float64_and_no_warnings(name):
 
 
 @pytest.fixture(scope="module")
-def compiled_values():
+def compiled_values(tf):
     """name -> (schedule, steps, graph values, XLA values): every schedule in one tf.function and one XLA
     compilation (each compilation has a fixed cost; the schedules' ops are independent of each other)."""
-    if keras.backend.backend() != "tensorflow":
-        pytest.skip(f"needs TensorFlow (tf.function); the backend is {keras.backend.backend()}")
-    import tensorflow as tf
-
     schedules = {name: schedule_named(name) for name in NAMES}
     scalar = tf.constant(7, "int64")
     grid = tf.constant(np.arange(30).reshape(5, 6), "int32")
