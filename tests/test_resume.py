@@ -85,7 +85,7 @@ def test_recompiling_restarts_the_schedule_and_resume_check_says_so(half_way, un
         fit(recompiled, logger, 2, EPOCHS, extra=[check])
     message = str(caught[0].message)
     assert "optimizer.iterations is 0, but fit starts at epoch 2 with 4 steps per epoch, where it should be 8" in message
-    assert f"learning rate of step 0, {0.1:.6g}, instead of {float(lr_values(DECAY, [8])[0]):.6g}" in message
+    assert f"learning rate of step 0 ({0.1:.6g}) instead of step 8's ({float(lr_values(DECAY, [8])[0]):.6g})" in message
     assert check.ok is False
     np.testing.assert_array_equal(logger.steps, np.arange(8))  # the schedule started over
     np.testing.assert_array_equal(logger.epochs, np.repeat([2, 3], 4))
@@ -147,6 +147,34 @@ def test_a_backup_saved_inside_an_epoch_is_explained_not_blamed_on_initial_epoch
     assert check.ok is False
     np.testing.assert_array_equal(logger.steps, np.arange(10, 18))  # the schedule continues where the weights are
     np.testing.assert_array_equal(logger.epochs, np.repeat([2, 3], 4))
+
+
+def test_a_backup_saved_at_an_epochs_last_batch_is_explained_and_not_rewound(tmp_path):
+    class Crash(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            if int(self.model.optimizer.iterations) == 10:  # epoch 2, batch 2
+                raise RuntimeError("simulated crash")
+
+    backup = tmp_path / "backup"  # saved after every STEPS_PER_EPOCH batches: at each epoch's last batch
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        fit(fresh_model(), LearningRateLogger(), 0, EPOCHS,
+            extra=[keras.callbacks.BackupAndRestore(backup, save_freq=STEPS_PER_EPOCH), Crash()])
+
+    restarted = fresh_model()
+    logger, check = LearningRateLogger(), ResumeCheck(fix=True)
+    with pytest.warns(UserWarning) as caught:
+        fit(restarted, logger, 0, EPOCHS,
+            extra=[keras.callbacks.BackupAndRestore(backup, save_freq=STEPS_PER_EPOCH), check])
+    message = "\n".join(str(w.message) for w in caught)
+    # The last backup is from the end of epoch 1 (step 8), and its metadata names epoch 1:
+    # fit trains epoch 1 again, steps 8 to 11, and runs 4 steps longer than the uninterrupted run.
+    assert "optimizer.iterations is 8, but fit starts at epoch 1 with 4 steps per epoch, where it should be 4" in message
+    assert "saved at the last batch of epoch 1" in message and "pass initial_epoch=2" in message
+    assert "fix=True: optimizer.iterations was left at 8" in message
+    assert check.ok is False
+    np.testing.assert_array_equal(logger.steps, np.arange(8, 20))
+    np.testing.assert_array_equal(logger.epochs, np.repeat([1, 2, 3], 4))
+    np.testing.assert_array_equal(logger.learning_rates, lr_values(DECAY, np.arange(8, 20)))  # where the weights are
 
 
 def test_check_resume_function(uninterrupted):
@@ -240,7 +268,7 @@ def test_with_accumulation_a_recompiled_optimizer_is_caught_and_fixed(accumulati
     assert ("micro-batch counter, optimizer._iterations, is 0 (optimizer.iterations = 0 updates of "
             "gradient_accumulation_steps=2), but fit starts at epoch 2 with 4 batches per epoch, where it should be 8") in message
     # The next update is applied at micro-batch 1 instead of 9.
-    assert f"learning rate of step 1, {float(lr_values(DECAY, [1])[0]):.6g}, instead of {float(lr_values(DECAY, [9])[0]):.6g}" in message
+    assert f"learning rate of step 1 ({float(lr_values(DECAY, [1])[0]):.6g}) instead of step 9's ({float(lr_values(DECAY, [9])[0]):.6g})" in message
     assert "fix=True: optimizer._iterations was set to 8" in message and check.ok is False
     keep = whole.steps >= 4
     np.testing.assert_array_equal(logger.steps, whole.steps[keep])

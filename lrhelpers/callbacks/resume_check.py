@@ -38,15 +38,16 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
             without gradient accumulation, the micro-batches with it).
         fix: when True and the numbers differ, also set
             ``optimizer.iterations`` to ``initial_epoch * steps_per_epoch``,
-            except when the counter is ahead by less than one epoch: that is a
-            backup saved inside an epoch (``BackupAndRestore(save_freq=N)``),
-            whose weights already hold those updates, and the counter is left
-            where it is (the warning says so).
+            except when the counter is ahead by at most one epoch: that is
+            what a backup saved inside an epoch or at its last batch leaves
+            (``BackupAndRestore(save_freq=N)``, whose restart trains that
+            epoch again), the weights already hold those updates, and the
+            counter is left where it is (the warning says so).
 
     Returns:
         True when the counter was where it should be, False when it was not
         (a warning was issued, and with ``fix=True`` the counter was moved,
-        unless it was less than one epoch ahead).
+        unless it was at most one epoch ahead).
 
     Example:
         >>> model.compile(keras.optimizers.SGD(decay), "mse")  # a fresh optimizer: step 0
@@ -87,10 +88,11 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
         lr_actual, lr_expected = (float(schedule_values(schedule, [s])[0]) for s in (at_actual, at_expected))
         message += (
             f" The {type(schedule).__name__} schedule is a function of {counter}, "
-            f"so the next update uses the learning rate of step {at_actual}, {lr_actual:.6g}, "
-            f"instead of {lr_expected:.6g}."
+            f"so the next update uses the learning rate of step {at_actual} ({lr_actual:.6g}) "
+            f"instead of step {at_expected}'s ({lr_expected:.6g})."
         )
     mid_epoch = expected < actual < expected + steps_per_epoch
+    last_batch = actual == expected + steps_per_epoch  # a batch-end backup at the epoch's last batch
     if actual < expected:
         message += (
             " `initial_epoch` does not move the step counter: a new optimizer object (a fresh "
@@ -112,13 +114,23 @@ def check_resume(model, initial_epoch, steps_per_epoch, *, fix=False):
             "made. The schedule continues from the step the weights are at, and this fit "
             f"ends {done} steps later than an uninterrupted one would; nothing needs fixing."
         )
+    elif last_batch:
+        message += (
+            f" This is what weights saved at the last batch of epoch {initial_epoch} leave, as "
+            "keras.callbacks.BackupAndRestore(save_freq=N) saves them: its backup names the epoch "
+            "it was saved in, so fit trains that whole epoch again, while the weights and the step "
+            "counter keep its updates. The schedule continues from the step the weights are at, and "
+            f"this fit ends {steps_per_epoch} steps later than an uninterrupted one would. If no such "
+            f"backup was restored, the training stopped after epoch {initial_epoch}: pass "
+            f"initial_epoch={initial_epoch + 1}."
+        )
     else:
         message += (
             f" The optimizer has already made {actual - expected} more "
             f"{'updates' if k == 1 else 'micro-batches'} than the epochs "
             "before initial_epoch hold: pass the initial_epoch training actually stopped at."
         )
-    if fix and mid_epoch:
+    if fix and (mid_epoch or last_batch):
         message += (
             f" fix=True: {counter} was left at {actual}: setting it back would make "
             "the schedule repeat steps the weights have already taken."
@@ -137,16 +149,17 @@ class ResumeCheck(keras.callbacks.Callback):
     the epoch ``fit`` really starts at (which includes the one restored by
     ``keras.callbacks.BackupAndRestore``) and ``steps_per_epoch`` (by default
     the number of batches per epoch that ``fit`` reports). A backup saved
-    inside an epoch (``BackupAndRestore(save_freq=N)``) leaves the counter
-    ahead of that epoch's start by the batches it had done; the warning
-    explains this, ``ok`` is False, and ``fix=True`` leaves the counter alone.
+    inside an epoch or at its last batch (``BackupAndRestore(save_freq=N)``)
+    leaves the counter ahead of that epoch's start by the batches it had done;
+    the warning explains this, ``ok`` is False, and ``fix=True`` leaves the
+    counter alone.
 
     Args:
         steps_per_epoch: batches per epoch; None uses ``fit``'s own count
             (``self.params["steps"]``).
         fix: when True, also move ``optimizer.iterations`` to
             ``initial_epoch * steps_per_epoch`` when they differ (not when it
-            is less than one epoch ahead: see :func:`check_resume`).
+            is at most one epoch ahead: see :func:`check_resume`).
 
     Attributes:
         ok: after ``fit``, whether the last check found the counter in place
