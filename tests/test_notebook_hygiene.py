@@ -157,3 +157,19 @@ def test_the_pinned_commit_is_in_this_repository():
         pytest.skip("not a git checkout")
     found = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{ref}^{{commit}}"], capture_output=True)
     assert found.returncode == 0, f"{ref} is not a commit of this repository"
+
+
+FULL_SCALE = ROOT / "notebooks" / "full_scale"
+
+
+@pytest.mark.parametrize("copy", sorted(FULL_SCALE.glob("*.ipynb")), ids=lambda p: p.name)
+def test_a_full_scale_copy_is_the_committed_notebook_run_with_other_parameters(copy):
+    # notebooks/full_scale/NAME.ipynb: NAME executed by papermill with the parameters it records, stored as it ran
+    # (minutes long, so not re-run by the tests); its cells must be the committed notebook's, plus papermill's.
+    original, ran = load(ROOT / "notebooks" / copy.name), load(copy)
+    injected = [c for c in ran["cells"] if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(injected) == 1 and ran["metadata"]["papermill"]["parameters"], "not a papermill run with parameters"
+    cells = [c for c in ran["cells"] if c is not injected[0]]
+    assert [(c["cell_type"], source(c)) for c in cells] == [(c["cell_type"], source(c)) for c in original["cells"]]
+    assert all(c.get("outputs") for c in code_cells(ran) if c["cell_type"] == "code" and source(c).strip().startswith("print"))
+    assert not [o for c in code_cells(ran) for o in c.get("outputs", []) if o["output_type"] == "error"]
