@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 from keras.optimizers import schedules
-from tiny_training import ScriptedMetric, data, drive, expected_scales, probe_fit, probe_model, probe_rates, tiny_model
+from tiny_training import CrashBefore, ScriptedMetric, data, drive, expected_scales, probe_fit, probe_model, probe_rates, tiny_model
 
 import lrhelpers
 from lrhelpers._optimizer import value_of
@@ -138,18 +138,13 @@ def test_a_run_restarted_by_backup_and_restore_applies_the_reduced_scale(tmp_pat
     # schedule (ReduceLROnPlateau attaches it), so the backup holds the scale too.
     curve, per_epoch, arguments = [1.0] * 5, 3, {"factor": 0.5, "patience": 1}
 
-    class Crash(keras.callbacks.Callback):
-        def on_train_batch_begin(self, batch, logs=None):
-            if int(value_of(self.model.optimizer.iterations)) == 7:  # epoch 2, batch 1
-                raise RuntimeError("simulated crash")
-
     def callbacks(*extra):
         return [ScriptedMetric(curve), lrhelpers.ReduceLROnPlateau(**arguments),
                 keras.callbacks.BackupAndRestore(tmp_path / "backup"), *extra]
 
     crashed_scale = lrhelpers.Scaled(DECAY)
     with pytest.raises(RuntimeError, match="simulated crash"):
-        probe_fit(probe_model(crashed_scale, rows=15), 0, per_epoch, len(curve), callbacks(Crash()))
+        probe_fit(probe_model(crashed_scale, rows=15), 0, per_epoch, len(curve), callbacks(CrashBefore(7)))  # epoch 2, batch 1
     assert crashed_scale.get_config()["scale"] == 0.5  # reduced at the end of epoch 1, then backed up
 
     restarted_scale = lrhelpers.Scaled(DECAY)  # a new process: scale 1.0 again

@@ -7,6 +7,7 @@ import keras
 import numpy as np
 import pytest
 from keras.optimizers import schedules
+from tiny_training import CrashBefore
 
 from lrhelpers import LearningRateLogger, ResumeCheck, check_resume, lr_values
 
@@ -101,15 +102,10 @@ def test_resume_check_fix_moves_the_counter(half_way, uninterrupted):
 
 
 def test_backup_and_restore_after_a_crash_continues_step_by_step(tmp_path, uninterrupted):
-    class Crash(keras.callbacks.Callback):
-        def on_train_batch_begin(self, batch, logs=None):
-            if int(self.model.optimizer.iterations) == 10:  # epoch 2, batch 2
-                raise RuntimeError("simulated crash")
-
     backup = tmp_path / "backup"
     crashed, crashed_log = fresh_model(), LearningRateLogger()
     with pytest.raises(RuntimeError, match="simulated crash"):
-        fit(crashed, crashed_log, 0, EPOCHS, extra=[keras.callbacks.BackupAndRestore(backup), Crash()])
+        fit(crashed, crashed_log, 0, EPOCHS, extra=[keras.callbacks.BackupAndRestore(backup), CrashBefore(10)])  # epoch 2, batch 2
     np.testing.assert_array_equal(crashed_log.steps, np.arange(10))
 
     restarted = fresh_model()  # a new process: new model, same backup directory
@@ -123,16 +119,11 @@ def test_backup_and_restore_after_a_crash_continues_step_by_step(tmp_path, unint
 
 
 def test_a_backup_saved_inside_an_epoch_is_explained_not_blamed_on_initial_epoch(tmp_path):
-    class Crash(keras.callbacks.Callback):
-        def on_train_batch_begin(self, batch, logs=None):
-            if int(self.model.optimizer.iterations) == 11:  # epoch 2, batch 3
-                raise RuntimeError("simulated crash")
-
     backup = tmp_path / "backup"
     crashed = fresh_model()
     with pytest.raises(RuntimeError, match="simulated crash"):
         fit(crashed, LearningRateLogger(), 0, EPOCHS,
-            extra=[keras.callbacks.BackupAndRestore(backup, save_freq=2), Crash()])
+            extra=[keras.callbacks.BackupAndRestore(backup, save_freq=2), CrashBefore(11)])  # epoch 2, batch 3
 
     restarted = fresh_model()  # a new process: new model, same backup directory
     logger, check = LearningRateLogger(), ResumeCheck(fix=True)
@@ -150,15 +141,10 @@ def test_a_backup_saved_inside_an_epoch_is_explained_not_blamed_on_initial_epoch
 
 
 def test_a_backup_saved_at_an_epochs_last_batch_is_explained_and_not_rewound(tmp_path):
-    class Crash(keras.callbacks.Callback):
-        def on_train_batch_begin(self, batch, logs=None):
-            if int(self.model.optimizer.iterations) == 10:  # epoch 2, batch 2
-                raise RuntimeError("simulated crash")
-
     backup = tmp_path / "backup"  # saved after every STEPS_PER_EPOCH batches: at each epoch's last batch
     with pytest.raises(RuntimeError, match="simulated crash"):
         fit(fresh_model(), LearningRateLogger(), 0, EPOCHS,
-            extra=[keras.callbacks.BackupAndRestore(backup, save_freq=STEPS_PER_EPOCH), Crash()])
+            extra=[keras.callbacks.BackupAndRestore(backup, save_freq=STEPS_PER_EPOCH), CrashBefore(10)])  # epoch 2, batch 2
 
     restarted = fresh_model()
     logger, check = LearningRateLogger(), ResumeCheck(fix=True)

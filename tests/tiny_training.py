@@ -34,6 +34,18 @@ class ScriptedMetric(keras.callbacks.Callback):
         logs[self.name] = self.values[epoch]
 
 
+class CrashBefore(keras.callbacks.Callback):
+    """A simulated crash: raises RuntimeError("simulated crash") at the start of the batch of optimizer update `step`."""
+
+    def __init__(self, step):
+        super().__init__()
+        self.step = step
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if int(value_of(self.model.optimizer.iterations)) == self.step:
+            raise RuntimeError("simulated crash")
+
+
 @keras.saving.register_keras_serializable(package="tests")
 def embedding_value(y_true, y_pred):
     """The probe's loss: the value of the embedding row it sees, so its gradient is 1."""
