@@ -37,9 +37,9 @@ os.environ.setdefault("IPYTHONDIR", str(Path(__file__).resolve().parent / "tests
 ROOT = Path(__file__).resolve().parent
 DURATIONS = ROOT / "build" / "test-durations.json"
 COMMITTED_DURATIONS = ROOT / "tests" / "test-durations.json"  # the order of a fresh clone's first run
-# Executed copies of notebooks at their full settings, minutes each: stored, not re-run
+# Executed copies of notebooks at their full settings (minutes each) or on another machine: stored, not re-run
 # (tests/test_notebook_hygiene.py checks that their code is the committed notebook's).
-collect_ignore = ["notebooks/full_scale"]
+collect_ignore = ["notebooks/full_scale", "notebooks/other_machine"]
 # Test files that start kernels, a pytest run or a server: slower than the plain unit tests.
 SLOW_TEST_FILES = ("test_lab_browser.py", "test_nbval_regression.py", "test_notebook_parameters.py")
 
