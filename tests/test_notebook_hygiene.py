@@ -182,3 +182,21 @@ def test_a_stored_copy_is_the_committed_notebook_run_elsewhere(copy):
     assert [(c["cell_type"], source(c)) for c in cells] == [(c["cell_type"], source(c)) for c in original["cells"]]
     assert all(c.get("outputs") for c in code_cells(ran) if source(c).strip().startswith("print"))
     assert not [o for c in code_cells(ran) for o in c.get("outputs", []) if o["output_type"] == "error"]
+
+
+QUOTES_TAG = "quotes-stored-copy"
+DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+(?![\w])")  # 0.0453, 16.18; not the 3.15 of a version 3.15.1
+
+
+@pytest.mark.parametrize("copy", stored_copies(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_numbers_quoted_from_a_stored_copy_are_printed_there(copy):
+    # The prose of a committed notebook quotes its stored copies' results in markdown cells tagged quotes-stored-copy:
+    # every decimal number in such a cell must be printed by the copies or by the notebook itself, so that a rerun of
+    # a copy, or an edit of the prose, cannot leave a quoted number behind.
+    original = load(ROOT / "notebooks" / copy.name)
+    quoting = [c for c in original["cells"] if QUOTES_TAG in c.get("metadata", {}).get("tags", [])]
+    assert quoting, f"{copy.name} quotes no stored copy: tag the markdown cells that do {QUOTES_TAG!r}"
+    runs = [original] + [load(p) for p in stored_copies() if p.name == copy.name]
+    printed = "\n".join(text for run in runs for cell in code_cells(run) for text in text_outputs(cell))
+    missing = {(c.get("id"), number) for c in quoting for number in DECIMAL.findall(source(c)) if number not in printed}
+    assert not missing, f"quoted but printed by no run: {sorted(missing)}"
