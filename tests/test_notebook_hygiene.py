@@ -170,7 +170,10 @@ def stored_copies():
     return sorted(FULL_SCALE.glob("*.ipynb")) + sorted(OTHER_MACHINE.glob("*.ipynb"))
 
 
-@pytest.mark.parametrize("copy", stored_copies(), ids=lambda p: f"{p.parent.name}/{p.name}")
+each_stored_copy = pytest.mark.parametrize("copy", stored_copies(), ids=lambda p: f"{p.parent.name}/{p.name}")
+
+
+@each_stored_copy
 def test_a_stored_copy_is_the_committed_notebook_run_elsewhere(copy):
     original, ran = load(ROOT / "notebooks" / copy.name), load(copy)
     injected = [c for c in ran["cells"] if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
@@ -185,10 +188,11 @@ def test_a_stored_copy_is_the_committed_notebook_run_elsewhere(copy):
 
 
 QUOTES_TAG = "quotes-stored-copy"
-DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+(?![\w])")  # 0.0453, 16.18; not the 3.15 of a version 3.15.1
+# 0.0453, 16.18; from a version, 3.15.1, it takes 3.15, which the notebook's version line prints
+DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+(?![\w])")
 
 
-@pytest.mark.parametrize("copy", stored_copies(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@each_stored_copy
 def test_numbers_quoted_from_a_stored_copy_are_printed_there(copy):
     # The prose of a committed notebook quotes its stored copies' results in markdown cells tagged quotes-stored-copy:
     # every decimal number in such a cell must be printed by the copies or by the notebook itself, so that a rerun of
