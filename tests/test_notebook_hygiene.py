@@ -166,10 +166,11 @@ OTHER_MACHINE = ROOT / "notebooks" / "other_machine"
 def stored_copies():
     # notebooks/full_scale/NAME.ipynb: NAME executed by papermill with other parameters; notebooks/other_machine/NAME.ipynb:
     # NAME at its defaults on another machine (its CPU in the metadata). Stored as they ran, minutes long or tied to
-    # that machine, so not re-run by the tests; their cells must be the committed notebook's, plus papermill's.
+    # that machine, so not re-run by the tests; their cells must be the committed notebook's, plus papermill's and a note.
     return sorted(FULL_SCALE.glob("*.ipynb")) + sorted(OTHER_MACHINE.glob("*.ipynb"))
 
 
+NOTE_TAG = "stored-copy-note"
 each_stored_copy = pytest.mark.parametrize("copy", stored_copies(), ids=lambda p: f"{p.parent.name}/{p.name}")
 
 
@@ -181,7 +182,12 @@ def test_a_stored_copy_is_the_committed_notebook_run_elsewhere(copy):
         assert len(injected) == 1 and ran["metadata"]["papermill"]["parameters"], "not a papermill run with parameters"
     else:
         assert not injected and ran["metadata"]["lrschedules"]["machine"], "not a run at the defaults, or no machine"
-    cells = [c for c in ran["cells"] if not any(c is i for i in injected)]
+    # Its prose is the committed notebook's, written about other outputs: a note of its own, first, says so.
+    notes = [c for c in ran["cells"] if NOTE_TAG in c.get("metadata", {}).get("tags", [])]
+    assert len(notes) == 1 and ran["cells"][0] is notes[0] and notes[0]["cell_type"] == "markdown", \
+        f"a stored copy opens with one markdown cell tagged {NOTE_TAG} that says what it is"
+    assert copy.name in source(notes[0]), "the note names the notebook it is a copy of"
+    cells = [c for c in ran["cells"] if not any(c is i for i in injected + notes)]
     assert [(c["cell_type"], source(c)) for c in cells] == [(c["cell_type"], source(c)) for c in original["cells"]]
     assert all(c.get("outputs") for c in code_cells(ran) if source(c).strip().startswith("print"))
     assert not [o for c in code_cells(ran) for o in c.get("outputs", []) if o["output_type"] == "error"]
