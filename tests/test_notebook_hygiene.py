@@ -32,8 +32,12 @@ def source(cell):
     return "".join(cell["source"])
 
 
+def tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
 def parameters_cells(nb):
-    return [c for c in code_cells(nb) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    return [c for c in code_cells(nb) if "parameters" in tags(c)]
 
 
 def text_outputs(cell):
@@ -45,9 +49,9 @@ def text_outputs(cell):
 
 
 def ignored(cell):
-    tags = cell.get("metadata", {}).get("tags", [])
+    cell_tags = tags(cell)
     comments = [line.strip().lstrip("#").strip() for line in source(cell).splitlines()]
-    return any(m in comments or m.lower().replace("_", "-") in tags for m in IGNORE_MARKERS)
+    return any(m in comments or m.lower().replace("_", "-") in cell_tags for m in IGNORE_MARKERS)
 
 
 def test_there_are_notebooks():
@@ -80,7 +84,7 @@ def test_no_papermill_metadata(notebook):
     assert "papermill" not in nb["metadata"]
     for cell in nb["cells"]:
         assert "papermill" not in cell.get("metadata", {})
-        assert "injected-parameters" not in cell.get("metadata", {}).get("tags", [])
+        assert "injected-parameters" not in tags(cell)
 
 
 def test_kernelspec_is_python3(notebook):
@@ -177,13 +181,13 @@ each_stored_copy = pytest.mark.parametrize("copy", stored_copies(), ids=lambda p
 @each_stored_copy
 def test_a_stored_copy_is_the_committed_notebook_run_elsewhere(copy):
     original, ran = load(ROOT / "notebooks" / copy.name), load(copy)
-    injected = [c for c in ran["cells"] if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    injected = [c for c in ran["cells"] if "injected-parameters" in tags(c)]
     if copy.parent == FULL_SCALE:
         assert len(injected) == 1 and ran["metadata"]["papermill"]["parameters"], "not a papermill run with parameters"
     else:
         assert not injected and ran["metadata"]["lrschedules"]["machine"], "not a run at the defaults, or no machine"
     # Its prose is the committed notebook's, written about other outputs: a note of its own, first, says so.
-    notes = [c for c in ran["cells"] if NOTE_TAG in c.get("metadata", {}).get("tags", [])]
+    notes = [c for c in ran["cells"] if NOTE_TAG in tags(c)]
     assert len(notes) == 1 and ran["cells"][0] is notes[0] and notes[0]["cell_type"] == "markdown", \
         f"a stored copy opens with one markdown cell tagged {NOTE_TAG} that says what it is"
     assert copy.name in source(notes[0]), "the note names the notebook it is a copy of"
@@ -204,7 +208,7 @@ def test_numbers_quoted_from_a_stored_copy_are_printed_there(copy):
     # every decimal number in such a cell must be printed by the copies or by the notebook itself, so that a rerun of
     # a copy, or an edit of the prose, cannot leave a quoted number behind.
     original = load(ROOT / "notebooks" / copy.name)
-    quoting = [c for c in original["cells"] if QUOTES_TAG in c.get("metadata", {}).get("tags", [])]
+    quoting = [c for c in original["cells"] if QUOTES_TAG in tags(c)]
     assert quoting, f"{copy.name} quotes no stored copy: tag the markdown cells that do {QUOTES_TAG!r}"
     runs = [original] + [load(p) for p in stored_copies() if p.name == copy.name]
     printed = "\n".join(text for run in runs for cell in code_cells(run) for text in text_outputs(cell))
