@@ -20,6 +20,7 @@ then; a file in neither goes after them (notebooks, then the test files that
 start kernels or servers, then the rest).
 """
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -97,6 +98,14 @@ def pytest_sessionfinish(session):
     recorded.update({path: round(seconds, 1) for path, seconds in _seconds.items()})
     DURATIONS.parent.mkdir(parents=True, exist_ok=True)
     DURATIONS.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
+
+
+def pytest_unconfigure(config):
+    # The last hook of every pytest process (controller, xdist workers, the nested runs). Python's final
+    # garbage collection at exit walks every object still alive, TensorFlow's included; frozen objects
+    # are skipped, and the operating system frees them. This took about 2.5 s off each two-worker run
+    # of two small test files here, most of the time the workers needed to exit.
+    gc.freeze()
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ configured before TensorFlow initialises, which a pytest process has already don
 process for both: TensorFlow's start-up is most of its cost.
 """
 
+import gc
 import json
 import os
 import sys
@@ -130,6 +131,7 @@ def main():
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     results = {"callbacks": callbacks(strategy), "range_test": range_test(strategy)}
     print("RESULTS " + json.dumps(results))
+    gc.freeze()  # exit without the final garbage collection over TensorFlow's objects (as in conftest.py)
 
 
 if __name__ == "__main__":
